@@ -1,0 +1,252 @@
+"""Every write in finance: invoices from orders, payments, allocations (核销)."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed, has_transition_perm
+
+from customers.models import Customer
+from customers.services import customer_exposure_adjust
+from finance.errors import (
+    AllocationCustomerMismatch,
+    AllocationTooLarge,
+    AmountNotPositive,
+    FinancePermissionDenied,
+    InvoiceTransitionNotAllowed,
+    NothingToInvoice,
+)
+from finance.models import Invoice, InvoiceLine, Payment, PaymentAllocation
+from opms.core.money import ZERO, round_money
+from opms.core.numbering import next_document_number
+from orders.models import SalesOrder
+from orders.services import order_record_invoice, order_record_payment
+
+BASIS_SHIPPED = "shipped"
+BASIS_ORDERED = "ordered"
+
+
+def _require(actor, permission: str) -> None:
+    if not actor.has_perm(permission):
+        raise FinancePermissionDenied()
+
+
+@transaction.atomic
+def invoice_create(*, order_id: int, actor, basis: str = BASIS_SHIPPED) -> Invoice:
+    """Draft an invoice for what is shipped (normal) or ordered (prepayment) and not yet invoiced.
+
+    A line's last invoice takes the remainder of its amounts, so the invoices of an
+    order always add up to the order exactly. Raises NothingToInvoice.
+    """
+    _require(actor, "finance.add_invoice")
+    order = (
+        SalesOrder.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .get(pk=order_id)
+    )
+    lines = list(order.lines.select_related("product").order_by("line_no"))
+    drafted: dict[int, int] = dict(
+        InvoiceLine.objects.filter(invoice__order=order, invoice__status=Invoice.Status.DRAFT)
+        .values("order_line_id")
+        .annotate(quantity=Sum("quantity"))
+        .values_list("order_line_id", "quantity")
+    )
+    billed = {
+        row["order_line_id"]: row
+        for row in InvoiceLine.objects.filter(invoice__order=order)
+        .exclude(invoice__status=Invoice.Status.VOID)
+        .values("order_line_id")
+        .annotate(net=Sum("net_amount"), tax=Sum("tax_amount"), quantity=Sum("quantity"))
+    }
+    invoice_lines = []
+    for line in lines:
+        ceiling = line.quantity_shipped if basis == BASIS_SHIPPED else line.quantity
+        quantity = ceiling - line.quantity_invoiced - drafted.get(line.pk, 0)
+        if quantity <= 0:
+            continue
+        already = billed.get(line.pk, {"net": ZERO, "tax": ZERO, "quantity": 0})
+        if already["quantity"] + quantity >= line.quantity:
+            net = line.net_amount - already["net"]
+            tax = line.tax_amount - already["tax"]
+        else:
+            net = round_money(line.net_amount * quantity / line.quantity, order.currency)
+            tax = round_money(line.tax_amount * quantity / line.quantity, order.currency)
+        invoice_lines.append(
+            InvoiceLine(
+                order_line=line,
+                description=f"{line.product.sku} {line.product.name}",
+                quantity=quantity,
+                unit_price_amount=line.unit_price_amount,
+                net_amount=net,
+                tax_amount=tax,
+            )
+        )
+    if not invoice_lines:
+        raise NothingToInvoice(number=order.number)
+    net_total = sum((line.net_amount for line in invoice_lines), ZERO)
+    tax_total = sum((line.tax_amount for line in invoice_lines), ZERO)
+    invoice = Invoice.objects.create(
+        number=next_document_number("INV"),
+        order=order,
+        customer=order.customer,
+        currency=order.currency,
+        net_amount=net_total,
+        tax_amount=tax_total,
+        total_amount=net_total + tax_total,
+        created_by=actor,
+    )
+    for line in invoice_lines:
+        line.invoice = invoice
+    InvoiceLine.objects.bulk_create(invoice_lines)
+    return invoice
+
+
+def _invoice_lock(invoice_id: int) -> Invoice:
+    return (
+        Invoice.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .get(pk=invoice_id)
+    )
+
+
+@transaction.atomic
+def invoice_issue(*, invoice_id: int, actor, issued_on=None) -> Invoice:
+    """Issue a draft invoice: due date from payment terms; the amount moves into receivables.
+
+    Raises InvoiceTransitionNotAllowed, FinancePermissionDenied, InvoiceQuantityTooLarge.
+    """
+    invoice = _invoice_lock(invoice_id)
+    if not can_proceed(invoice.issue):
+        raise InvoiceTransitionNotAllowed(
+            number=invoice.number, action=_("issued"), status=invoice.get_status_display()
+        )
+    if not has_transition_perm(invoice.issue, actor):
+        raise FinancePermissionDenied()
+    issued_on = issued_on or timezone.localdate()
+    invoice.issue(
+        issued_on=issued_on,
+        due_on=issued_on + timedelta(days=invoice.customer.payment_terms_days),
+    )
+    invoice.save(update_fields=["status", "issued_on", "due_on"])
+    order_record_invoice(
+        order_id=invoice.order_id,
+        line_quantities={
+            line_id: quantity
+            for line_id, quantity in invoice.lines.values_list("order_line_id", "quantity")
+        },
+        amount=invoice.total_amount,
+        reference=invoice.number,
+        actor=actor,
+    )
+    customer_exposure_adjust(customer_id=invoice.customer_id, receivable_delta=invoice.total_amount)
+    return invoice
+
+
+@transaction.atomic
+def invoice_void(*, invoice_id: int, actor, reason: str) -> Invoice:
+    """Void a draft invoice, or an issued one with nothing allocated (issued ones only
+    before the order counts them; voiding issued invoices comes with credit notes)."""
+    invoice = _invoice_lock(invoice_id)
+    if invoice.status != Invoice.Status.DRAFT or not can_proceed(invoice.void):
+        raise InvoiceTransitionNotAllowed(
+            number=invoice.number, action=_("voided"), status=invoice.get_status_display()
+        )
+    if not has_transition_perm(invoice.void, actor):
+        raise FinancePermissionDenied()
+    invoice.void(reason=reason)
+    invoice.save(update_fields=["status", "void_reason"])
+    return invoice
+
+
+@transaction.atomic
+def payment_record(
+    *,
+    customer: Customer,
+    amount: Decimal,
+    actor,
+    method: str = Payment.Method.BANK_TRANSFER,
+    received_on=None,
+    bank_reference: str = "",
+    allocate_to: Invoice | None = None,
+) -> Payment:
+    """Record money received; optionally allocate it at once to one invoice.
+
+    What is not allocated stays on the customer as credit. Raises AmountNotPositive,
+    FinancePermissionDenied and the refusals of payment_allocate.
+    """
+    _require(actor, "finance.add_payment")
+    amount = round_money(amount, customer.currency)
+    if amount <= ZERO:
+        raise AmountNotPositive()
+    payment = Payment.objects.create(
+        number=next_document_number("PAY"),
+        customer=customer,
+        amount=amount,
+        currency=customer.currency,
+        received_on=received_on or timezone.localdate(),
+        method=method,
+        bank_reference=bank_reference,
+        recorded_by=actor,
+    )
+    if allocate_to is not None:
+        payment_allocate(
+            payment_id=payment.pk,
+            invoice_id=allocate_to.pk,
+            amount=min(amount, allocate_to.open_amount),
+            actor=actor,
+        )
+        payment.refresh_from_db()
+    return payment
+
+
+@transaction.atomic
+def payment_allocate(
+    *, payment_id: int, invoice_id: int, amount: Decimal, actor
+) -> PaymentAllocation:
+    """Reconcile (核销) part of a payment against an invoice.
+
+    Never more than the invoice still owes nor more than the payment still has. The
+    invoice becomes partially paid or paid, the receivable drops, and the order is
+    told (it closes itself when shipped, invoiced and paid). Raises AmountNotPositive,
+    AllocationTooLarge, AllocationCustomerMismatch, InvoiceTransitionNotAllowed.
+    """
+    _require(actor, "finance.allocate_payment")
+    payment = Payment.objects.select_for_update().get(pk=payment_id)
+    invoice = _invoice_lock(invoice_id)
+    amount = round_money(amount, invoice.currency)
+    if amount <= ZERO:
+        raise AmountNotPositive()
+    if payment.customer_id != invoice.customer_id:
+        raise AllocationCustomerMismatch(payment=payment.number, invoice=invoice.number)
+    if not invoice.is_open:
+        raise InvoiceTransitionNotAllowed(
+            number=invoice.number, action=_("paid"), status=invoice.get_status_display()
+        )
+    if amount > invoice.open_amount or amount > payment.unallocated_amount:
+        raise AllocationTooLarge(
+            amount=amount,
+            invoice_open=invoice.open_amount,
+            payment_open=payment.unallocated_amount,
+        )
+    allocation = PaymentAllocation.objects.create(
+        payment=payment, invoice=invoice, amount=amount, allocated_by=actor
+    )
+    payment.allocated_amount += amount
+    payment.save(update_fields=["allocated_amount"])
+    invoice.allocated_amount += amount
+    if invoice.allocated_amount == invoice.total_amount:
+        invoice.pay_in_full()
+    else:
+        invoice.pay_partially()
+    invoice.save(update_fields=["allocated_amount", "status"])
+    customer_exposure_adjust(customer_id=invoice.customer_id, receivable_delta=-amount)
+    order_record_payment(
+        order_id=invoice.order_id,
+        amount=amount,
+        reference=f"{payment.number} → {invoice.number}",
+        actor=actor,
+    )
+    return allocation

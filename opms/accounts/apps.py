@@ -1,0 +1,10 @@
+"""App config of users, roles and teams."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "opms.accounts"
+    label = "accounts"
+    verbose_name = _("Accounts")

@@ -1,0 +1,70 @@
+"""Users, sales teams and role membership."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from opms.accounts.roles import Role
+
+
+class Team(models.Model):
+    """A sales team; orders and customers belong to one."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    leader = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("leader"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_teams",
+    )
+
+    class Meta:
+        verbose_name = _("team")
+        verbose_name_plural = _("teams")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """An OPMS user; what they may do comes from their role groups."""
+
+    team = models.ForeignKey(
+        Team,
+        verbose_name=_("team"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+    )
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def display_name(self) -> str:
+        return str(self)
+
+    def has_role(self, role: Role) -> bool:
+        """True when the user is in the group of `role` (admins hold every role)."""
+        names = self._role_names()
+        return role in names or (self.is_superuser and self.is_active)
+
+    def role_names(self) -> set[str]:
+        return set(self._role_names())
+
+    def _role_names(self) -> frozenset[str]:
+        cached = getattr(self, "_role_cache", None)
+        if cached is None:
+            cached = (
+                frozenset(self.groups.values_list("name", flat=True)) if self.pk else frozenset()
+            )
+            self._role_cache = cached
+        return cached

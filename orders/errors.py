@@ -1,0 +1,67 @@
+"""Refusals of the orders app."""
+
+from django.utils.translation import gettext_lazy as _
+
+from opms.core.errors import ConcurrentChange, DomainError
+
+
+class OrderError(DomainError):
+    code = "order_error"
+
+
+class OrderChangedConcurrently(ConcurrentChange, OrderError):
+    code = "order_changed"
+    message = _("Order %(number)s was changed by someone else. Reload the page and try again.")
+
+
+class OrderTransitionNotAllowed(OrderError):
+    code = "transition_not_allowed"
+    status = 409
+    message = _("Order %(number)s cannot be %(action)s while it is %(status)s.")
+
+
+class OrderPermissionDenied(OrderError):
+    code = "permission_denied"
+    status = 403
+    message = _("You are not allowed to %(action)s order %(number)s.")
+
+
+class OrderHasNoLines(OrderError):
+    code = "order_has_no_lines"
+    message = _("An order needs at least one line with a quantity.")
+
+
+class OrderNotEditable(OrderError):
+    code = "order_not_editable"
+    status = 409
+    message = _("Order %(number)s can only be changed while it is a draft.")
+
+
+class CommentRequired(OrderError):
+    code = "comment_required"
+    message = _("Please give a reason.")
+
+
+class ShipmentError(OrderError):
+    code = "shipment_error"
+
+
+class ShipmentQuantityTooLarge(ShipmentError):
+    code = "shipment_quantity_too_large"
+    message = _("Line %(line)s: %(wanted)s to ship but only %(open)s still open.")
+
+
+class ShipmentEmpty(ShipmentError):
+    code = "shipment_empty"
+    message = _("Enter a quantity to ship on at least one line.")
+
+
+class ShipmentTransitionNotAllowed(ShipmentError):
+    code = "shipment_transition_not_allowed"
+    status = 409
+    message = _("Shipment %(number)s cannot be %(action)s while it is %(status)s.")
+
+
+class InvoiceQuantityTooLarge(OrderError):
+    code = "invoice_quantity_too_large"
+    message = _("Line %(line)s: %(wanted)s to invoice but only %(open)s not yet invoiced.")

@@ -1,0 +1,604 @@
+"""Sales orders, their lines and reservations, approval steps, shipments and the event log."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import RETURN_VALUE, FSMField, FSMModelMixin, transition
+from simple_history.models import HistoricalRecords
+
+from opms.core.money import ZERO, MoneyField
+
+
+class ApprovalPolicy(models.Model):
+    """When an order needs an approval (one level until configurable rules arrive).
+
+    One row, edited by admins in the admin site.
+    """
+
+    threshold_amount = MoneyField(
+        _("approval needed from order total"),
+        help_text=_("Orders whose total reaches this amount need an approval."),
+    )
+    max_discount_percent = models.DecimalField(
+        _("largest discount without approval (%)"), max_digits=5, decimal_places=2, default=10
+    )
+    approver_group = models.ForeignKey(
+        Group, verbose_name=_("approver group"), on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("approval policy")
+        verbose_name_plural = _("approval policy")
+
+    def __str__(self) -> str:
+        return str(_("Approval policy"))
+
+
+class SalesOrder(FSMModelMixin, models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PENDING_APPROVAL = "pending_approval", _("Pending approval")
+        APPROVED = "approved", _("Approved")
+        PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
+        SHIPPED = "shipped", _("Shipped")
+        CLOSED = "closed", _("Closed")
+        CANCELLED = "cancelled", _("Cancelled")
+        ON_HOLD = "on_hold", _("On hold")
+
+    class InvoiceStatus(models.TextChoices):
+        NOT_INVOICED = "not_invoiced", _("Not invoiced")
+        PARTIALLY_INVOICED = "partially_invoiced", _("Partially invoiced")
+        INVOICED = "invoiced", _("Fully invoiced")
+
+    class PaymentStatus(models.TextChoices):
+        UNPAID = "unpaid", _("Unpaid")
+        PARTIALLY_PAID = "partially_paid", _("Partially paid")
+        PAID = "paid", _("Paid")
+
+    HOLDABLE = [Status.DRAFT, Status.PENDING_APPROVAL, Status.APPROVED]
+    CANCELLABLE = [Status.DRAFT, Status.PENDING_APPROVAL, Status.APPROVED]
+    SHIPPABLE = [Status.APPROVED, Status.PARTIALLY_SHIPPED]
+    OPEN = [
+        Status.DRAFT,
+        Status.PENDING_APPROVAL,
+        Status.APPROVED,
+        Status.PARTIALLY_SHIPPED,
+        Status.ON_HOLD,
+    ]
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse",
+        verbose_name=_("warehouse"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    sales_rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sales rep"),
+        on_delete=models.PROTECT,
+        related_name="orders",
+    )
+    team = models.ForeignKey(
+        "accounts.Team",
+        verbose_name=_("team"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    status = FSMField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, protected=True
+    )
+    held_from_status = models.CharField(
+        _("held from"), max_length=20, choices=Status.choices, blank=True
+    )
+    currency = models.CharField(_("currency"), max_length=3, default="CNY")
+    order_date = models.DateField(_("order date"), default=timezone.localdate)
+    requested_delivery_on = models.DateField(_("requested delivery"), null=True, blank=True)
+    customer_reference = models.CharField(_("customer PO number"), max_length=60, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    tax_rate = models.DecimalField(
+        _("VAT rate"), max_digits=5, decimal_places=4, default=Decimal("0.1300")
+    )
+
+    lines_amount = MoneyField(_("lines at list value"))
+    discount_amount = MoneyField(_("discount"))
+    tax_amount = MoneyField(_("tax"))
+    total_amount = MoneyField(_("total"))
+    invoiced_amount = MoneyField(_("invoiced"))
+    paid_amount = MoneyField(_("paid"))
+
+    approval_reason = models.CharField(_("why approval is needed"), max_length=300, blank=True)
+    reject_reason = models.TextField(_("reject reason"), blank=True)
+    cancel_reason = models.TextField(_("cancel reason"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        verbose_name = _("sales order")
+        verbose_name_plural = _("sales orders")
+        permissions = [
+            ("submit_salesorder", _("Can submit sales orders")),
+            ("approve_salesorder", _("Can approve sales orders")),
+            ("cancel_salesorder", _("Can cancel sales orders")),
+            ("hold_salesorder", _("Can hold and release sales orders")),
+        ]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="orders_order_status_idx"),
+            models.Index(fields=["customer", "created_at"], name="orders_order_customer_idx"),
+            models.Index(fields=["sales_rep", "created_at"], name="orders_order_rep_idx"),
+            models.Index(fields=["created_at", "id"], name="orders_order_created_idx"),
+            models.Index(fields=["order_date", "id"], name="orders_order_date_idx"),
+            models.Index(fields=["total_amount", "id"], name="orders_order_total_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(total_amount__gte=0), name="orders_salesorder_total_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(paid_amount__lte=models.F("total_amount")),
+                name="orders_salesorder_paid_within_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    # Derived statuses: cheap, from the row's own counters.
+    @property
+    def invoice_status(self) -> "SalesOrder.InvoiceStatus":
+        if self.invoiced_amount <= ZERO:
+            return self.InvoiceStatus.NOT_INVOICED
+        if self.invoiced_amount < self.total_amount:
+            return self.InvoiceStatus.PARTIALLY_INVOICED
+        return self.InvoiceStatus.INVOICED
+
+    @property
+    def payment_status(self) -> "SalesOrder.PaymentStatus":
+        if self.paid_amount <= ZERO:
+            return self.PaymentStatus.UNPAID
+        if self.paid_amount < self.total_amount:
+            return self.PaymentStatus.PARTIALLY_PAID
+        return self.PaymentStatus.PAID
+
+    @property
+    def open_amount(self):
+        return self.total_amount - self.paid_amount
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_fully_invoiced(self) -> bool:
+        return self.total_amount > ZERO and self.invoiced_amount >= self.total_amount
+
+    @property
+    def is_fully_paid(self) -> bool:
+        return self.total_amount > ZERO and self.paid_amount >= self.total_amount
+
+    @property
+    def is_shippable(self) -> bool:
+        return self.status in self.SHIPPABLE
+
+    @property
+    def is_invoiceable(self) -> bool:
+        return self.status in (*self.SHIPPABLE, self.Status.SHIPPED) and not self.is_fully_invoiced
+
+    # Transitions: they change this row only; services do the rest.
+    def has_lines(self) -> bool:
+        return self.total_amount > ZERO
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=RETURN_VALUE(Status.PENDING_APPROVAL, Status.APPROVED),
+        conditions=[has_lines],
+        permission="orders.submit_salesorder",
+    )
+    def submit(self, *, needs_approval: bool, reason: str = ""):
+        self.submitted_at = timezone.now()
+        self.approval_reason = reason
+        self.reject_reason = ""
+        if needs_approval:
+            return self.Status.PENDING_APPROVAL
+        self.approved_at = self.submitted_at
+        return self.Status.APPROVED
+
+    @transition(
+        field=status,
+        source=Status.PENDING_APPROVAL,
+        target=Status.APPROVED,
+        permission="orders.approve_salesorder",
+    )
+    def approve(self):
+        self.approved_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.PENDING_APPROVAL,
+        target=Status.DRAFT,
+        permission="orders.approve_salesorder",
+    )
+    def reject(self, *, reason: str):
+        self.reject_reason = reason
+        self.submitted_at = None
+
+    @transition(
+        field=status,
+        source=SHIPPABLE,
+        target=RETURN_VALUE(Status.PARTIALLY_SHIPPED, Status.SHIPPED),
+        permission="orders.confirm_shipment",
+    )
+    def ship(self, *, fully_shipped: bool):
+        if fully_shipped:
+            self.shipped_at = timezone.now()
+            return self.Status.SHIPPED
+        return self.Status.PARTIALLY_SHIPPED
+
+    def is_settled(self) -> bool:
+        return self.is_fully_invoiced and self.is_fully_paid
+
+    @transition(field=status, source=Status.SHIPPED, target=Status.CLOSED, conditions=[is_settled])
+    def close(self):
+        self.closed_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=CANCELLABLE,
+        target=Status.CANCELLED,
+        permission="orders.cancel_salesorder",
+    )
+    def cancel(self, *, reason: str):
+        self.cancel_reason = reason
+        self.cancelled_at = timezone.now()
+
+    @transition(
+        field=status, source=HOLDABLE, target=Status.ON_HOLD, permission="orders.hold_salesorder"
+    )
+    def hold(self, *, reason: str):
+        self.held_from_status = self.status
+
+    @transition(
+        field=status,
+        source=Status.ON_HOLD,
+        target=RETURN_VALUE(*HOLDABLE),
+        permission="orders.hold_salesorder",
+    )
+    def release_hold(self):
+        previous, self.held_from_status = self.held_from_status, ""
+        return previous
+
+
+class SalesOrderLine(models.Model):
+    order = models.ForeignKey(
+        SalesOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
+    )
+    line_no = models.PositiveSmallIntegerField(_("line"))
+    product = models.ForeignKey(
+        "inventory.Product",
+        verbose_name=_("product"),
+        on_delete=models.PROTECT,
+        related_name="order_lines",
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    unit_price_amount = MoneyField(_("unit price"))
+    list_price_amount = MoneyField(_("list price"))
+    discount_percent = models.DecimalField(
+        _("discount %"), max_digits=5, decimal_places=2, default=0
+    )
+    lines_amount = MoneyField(_("amount at unit price"))
+    discount_amount = MoneyField(_("discount"))
+    net_amount = MoneyField(_("net amount"))
+    tax_amount = MoneyField(_("tax"))
+    quantity_shipped = models.PositiveIntegerField(_("shipped"), default=0)
+    quantity_invoiced = models.PositiveIntegerField(_("invoiced"), default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["order", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line_no"], name="orders_line_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="orders_line_quantity_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_shipped__lte=models.F("quantity")),
+                name="orders_line_shipped_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_invoiced__lte=models.F("quantity")),
+                name="orders_line_invoiced_within_quantity",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
+                name="orders_line_discount_percent_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}/{self.line_no}"
+
+    @property
+    def total_amount(self):
+        return self.net_amount + self.tax_amount
+
+    @property
+    def quantity_open(self) -> int:
+        return self.quantity - self.quantity_shipped
+
+
+class LineReservation(models.Model):
+    """Stock held for an order line in one warehouse; quantity is what is still open."""
+
+    line = models.ForeignKey(
+        SalesOrderLine,
+        verbose_name=_("line"),
+        on_delete=models.CASCADE,
+        related_name="reservations",
+    )
+    product = models.ForeignKey(
+        "inventory.Product", verbose_name=_("product"), on_delete=models.PROTECT, related_name="+"
+    )
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse",
+        verbose_name=_("warehouse"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    quantity = models.PositiveIntegerField(_("reserved"))
+    created_at = models.DateTimeField(_("reserved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reservation")
+        verbose_name_plural = _("reservations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "warehouse"], name="orders_reservation_line_warehouse_unique"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["product", "warehouse"], name="orders_reservation_stock_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_id}: {self.quantity}"
+
+
+class ApprovalStep(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    order = models.ForeignKey(
+        SalesOrder,
+        verbose_name=_("order"),
+        on_delete=models.CASCADE,
+        related_name="approval_steps",
+    )
+    level = models.PositiveSmallIntegerField(_("level"), default=1)
+    reason = models.CharField(_("why"), max_length=300)
+    approver_group = models.ForeignKey(
+        Group, verbose_name=_("approver group"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    created_at = models.DateTimeField(_("waiting since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        ordering = ["order", "level", "pk"]
+        indexes = [
+            models.Index(
+                fields=["status", "approver_group", "created_at"], name="orders_step_queue_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} L{self.level} {self.status}"
+
+
+class Shipment(FSMModelMixin, models.Model):
+    """An outbound delivery note (出库单) for some or all open quantities of an order."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("To pick")
+        CONFIRMED = "confirmed", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    order = models.ForeignKey(
+        SalesOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="shipments"
+    )
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse",
+        verbose_name=_("warehouse"),
+        on_delete=models.PROTECT,
+        related_name="shipments",
+    )
+    status = FSMField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT, protected=True
+    )
+    carrier = models.ForeignKey(
+        "inventory.Carrier",
+        verbose_name=_("carrier"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="shipments",
+    )
+    tracking_number = models.CharField(_("tracking number"), max_length=60, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("shipped by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("shipment")
+        verbose_name_plural = _("shipments")
+        permissions = [("confirm_shipment", _("Can confirm outbound shipments"))]
+        indexes = [models.Index(fields=["status", "created_at"], name="orders_shipment_status_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @transition(
+        field=status,
+        source=Status.DRAFT,
+        target=Status.CONFIRMED,
+        permission="orders.confirm_shipment",
+    )
+    def confirm(self, *, carrier_id: int | None, tracking_number: str):
+        self.carrier_id = carrier_id
+        self.tracking_number = tracking_number
+        self.confirmed_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.CONFIRMED,
+        target=Status.DELIVERED,
+        permission="orders.confirm_shipment",
+    )
+    def deliver(self):
+        self.delivered_at = timezone.now()
+
+    @transition(
+        field=status, source=Status.DRAFT, target=Status.CANCELLED, permission="orders.add_shipment"
+    )
+    def cancel(self):
+        pass
+
+
+class ShipmentLine(models.Model):
+    shipment = models.ForeignKey(
+        Shipment, verbose_name=_("shipment"), on_delete=models.CASCADE, related_name="lines"
+    )
+    order_line = models.ForeignKey(
+        SalesOrderLine,
+        verbose_name=_("order line"),
+        on_delete=models.PROTECT,
+        related_name="shipment_lines",
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        verbose_name = _("shipment line")
+        verbose_name_plural = _("shipment lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="orders_shipmentline_quantity_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["shipment", "order_line"], name="orders_shipmentline_line_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shipment_id}: {self.quantity}"
+
+
+class OrderEvent(models.Model):
+    """The order's timeline: every transition and document, who, when, from, to, comment."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        EDITED = "edited", _("Edited")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        CANCELLED = "cancelled", _("Cancelled")
+        HELD = "held", _("Put on hold")
+        RELEASED = "released", _("Released from hold")
+        SHIPMENT_CREATED = "shipment_created", _("Shipment created")
+        SHIPMENT_CANCELLED = "shipment_cancelled", _("Shipment cancelled")
+        SHIPPED = "shipped", _("Shipped")
+        DELIVERED = "delivered", _("Delivered")
+        INVOICED = "invoiced", _("Invoiced")
+        PAID = "paid", _("Payment received")
+        CLOSED = "closed", _("Closed")
+
+    order = models.ForeignKey(
+        SalesOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("action"), max_length=40, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=20, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["order", "created_at"], name="orders_event_order_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.action}"
+
+    @property
+    def from_label(self) -> str:
+        return SalesOrder.Status(self.from_status).label if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return SalesOrder.Status(self.to_status).label if self.to_status else ""

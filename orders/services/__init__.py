@@ -1,0 +1,43 @@
+"""Every write to orders and shipments; re-exports the public services."""
+
+from orders.services.lifecycle import (
+    LineInput,
+    order_approve,
+    order_cancel,
+    order_close,
+    order_create,
+    order_hold,
+    order_record_invoice,
+    order_record_payment,
+    order_reject,
+    order_release_hold,
+    order_submit,
+    order_update,
+    orders_close_completed,
+)
+from orders.services.shipping import (
+    shipment_cancel,
+    shipment_confirm,
+    shipment_create,
+    shipment_deliver,
+)
+
+__all__ = [
+    "LineInput",
+    "order_approve",
+    "order_cancel",
+    "order_close",
+    "order_create",
+    "order_hold",
+    "order_record_invoice",
+    "order_record_payment",
+    "order_reject",
+    "order_release_hold",
+    "order_submit",
+    "order_update",
+    "orders_close_completed",
+    "shipment_cancel",
+    "shipment_confirm",
+    "shipment_create",
+    "shipment_deliver",
+]

@@ -1,0 +1,117 @@
+"""Shared pieces of the order services: locking, guards, the event row, line maths."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed, has_transition_perm
+
+from opms.core.money import round_money
+from orders.errors import (
+    OrderChangedConcurrently,
+    OrderPermissionDenied,
+    OrderTransitionNotAllowed,
+)
+from orders.models import OrderEvent, SalesOrder
+
+ACTION_VERBS = {
+    "submit": _("submitted"),
+    "approve": _("approved"),
+    "reject": _("rejected"),
+    "cancel": _("cancelled"),
+    "hold": _("put on hold"),
+    "release_hold": _("released"),
+    "ship": _("shipped"),
+    "close": _("closed"),
+    "edit": _("edited"),
+}
+
+
+def order_lock(*, order_id: int, expected_version: int | None = None) -> SalesOrder:
+    """Lock the order row (the aggregate root) and check nobody changed it since it was shown."""
+    order = (
+        SalesOrder.objects.select_for_update(of=("self",))
+        .select_related("customer")
+        .get(pk=order_id)
+    )
+    if expected_version is not None and order.version != expected_version:
+        raise OrderChangedConcurrently(number=order.number)
+    return order
+
+
+def guard_transition(order: SalesOrder, method_name: str, actor, *, check_permission=True) -> None:
+    """Refuse a transition that the state or the actor's role does not allow."""
+    method = getattr(order, method_name)
+    verb = ACTION_VERBS[method_name]
+    if not can_proceed(method):
+        raise OrderTransitionNotAllowed(
+            number=order.number, action=verb, status=order.get_status_display()
+        )
+    if check_permission and actor is not None and not has_transition_perm(method, actor):
+        raise OrderPermissionDenied(number=order.number, action=_action_infinitive(method_name))
+
+
+def _action_infinitive(method_name: str) -> str:
+    return {
+        "submit": _("submit"),
+        "approve": _("approve"),
+        "reject": _("reject"),
+        "cancel": _("cancel"),
+        "hold": _("hold"),
+        "release_hold": _("release"),
+        "ship": _("ship"),
+        "close": _("close"),
+        "edit": _("edit"),
+    }[method_name]
+
+
+def order_save(order: SalesOrder, fields: list[str]) -> None:
+    """Save the changed fields and bump the version that concurrent editors compare."""
+    # The row is locked by order_lock, so a plain increment is exact.
+    order.version += 1
+    order.save(update_fields=[*fields, "version"])
+
+
+def event_record(
+    *,
+    order: SalesOrder,
+    action: str,
+    actor,
+    from_status: str = "",
+    to_status: str = "",
+    comment: str = "",
+    payload: dict | None = None,
+) -> OrderEvent:
+    return OrderEvent.objects.create(
+        order=order,
+        action=action,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        payload=payload or {},
+    )
+
+
+@dataclass(frozen=True)
+class LineAmounts:
+    lines_amount: Decimal
+    discount_amount: Decimal
+    net_amount: Decimal
+    tax_amount: Decimal
+
+
+def line_amounts(
+    *,
+    quantity: int,
+    unit_price: Decimal,
+    discount_percent: Decimal,
+    tax_rate: Decimal,
+    currency: str,
+) -> LineAmounts:
+    """Amounts of one line, each rounded half-up to the currency's minor unit."""
+    gross = round_money(unit_price * quantity, currency)
+    discount = round_money(gross * discount_percent / Decimal(100), currency)
+    net = gross - discount
+    tax = round_money(net * tax_rate, currency)
+    return LineAmounts(gross, discount, net, tax)

@@ -1,0 +1,536 @@
+"""The sales order lifecycle: create, edit, submit, approve, reject, cancel, hold, close."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from customers.errors import CustomerInactive
+from customers.models import Customer
+from customers.services import customer_exposure_adjust
+from inventory.models import Product, Warehouse
+from inventory.services import StockRequest, stock_release, stock_reserve
+from opms.core.money import ZERO, round_money
+from opms.core.numbering import next_document_number
+from orders.errors import (
+    CommentRequired,
+    InvoiceQuantityTooLarge,
+    OrderHasNoLines,
+    OrderNotEditable,
+    OrderPermissionDenied,
+)
+from orders.models import (
+    ApprovalPolicy,
+    ApprovalStep,
+    LineReservation,
+    OrderEvent,
+    SalesOrder,
+    SalesOrderLine,
+    Shipment,
+)
+from orders.services.common import (
+    event_record,
+    guard_transition,
+    line_amounts,
+    order_lock,
+    order_save,
+)
+
+
+@dataclass(frozen=True)
+class LineInput:
+    product_id: int
+    quantity: int
+    unit_price: Decimal | None = None
+    discount_percent: Decimal = Decimal("0")
+
+
+def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLine]:
+    wanted = [line for line in lines if line.quantity and line.quantity > 0]
+    if not wanted:
+        raise OrderHasNoLines()
+    products = Product.objects.in_bulk({line.product_id for line in wanted})
+    built = []
+    for number, line in enumerate(wanted, start=1):
+        product = products[line.product_id]
+        unit_price = (
+            product.list_price_amount if line.unit_price is None else round_money(line.unit_price)
+        )
+        amounts = line_amounts(
+            quantity=line.quantity,
+            unit_price=unit_price,
+            discount_percent=line.discount_percent,
+            tax_rate=order.tax_rate,
+            currency=order.currency,
+        )
+        built.append(
+            SalesOrderLine(
+                order=order,
+                line_no=number,
+                product=product,
+                quantity=line.quantity,
+                unit_price_amount=unit_price,
+                list_price_amount=product.list_price_amount,
+                discount_percent=line.discount_percent,
+                lines_amount=amounts.lines_amount,
+                discount_amount=amounts.discount_amount,
+                net_amount=amounts.net_amount,
+                tax_amount=amounts.tax_amount,
+            )
+        )
+    return built
+
+
+def _apply_totals(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
+    order.lines_amount = sum((line.lines_amount for line in lines), ZERO)
+    order.discount_amount = sum((line.discount_amount for line in lines), ZERO)
+    order.tax_amount = sum((line.tax_amount for line in lines), ZERO)
+    order.total_amount = order.lines_amount - order.discount_amount + order.tax_amount
+
+
+@transaction.atomic
+def order_create(
+    *,
+    actor,
+    customer: Customer,
+    warehouse: Warehouse,
+    lines: list[LineInput],
+    requested_delivery_on=None,
+    customer_reference: str = "",
+    note: str = "",
+) -> SalesOrder:
+    """Create a draft order with its lines priced; nothing is reserved until submit.
+
+    Raises CustomerInactive, OrderHasNoLines.
+    """
+    if not customer.is_active:
+        raise CustomerInactive(customer=str(customer))
+    order = SalesOrder(
+        number=next_document_number("SO"),
+        customer=customer,
+        warehouse=warehouse,
+        sales_rep=actor,
+        team=customer.team or getattr(actor, "team", None),
+        currency=customer.currency,
+        requested_delivery_on=requested_delivery_on,
+        customer_reference=customer_reference,
+        note=note,
+    )
+    built = _build_lines(order, lines)
+    _apply_totals(order, built)
+    order.save()
+    bulk_create_with_history(built, SalesOrderLine, default_user=actor)
+    event_record(
+        order=order,
+        action=OrderEvent.Action.CREATED,
+        actor=actor,
+        to_status=order.status,
+        payload={"total": str(order.total_amount), "lines": len(built)},
+    )
+    return order
+
+
+@transaction.atomic
+def order_update(
+    *,
+    order_id: int,
+    actor,
+    expected_version: int | None,
+    customer: Customer,
+    warehouse: Warehouse,
+    lines: list[LineInput],
+    requested_delivery_on=None,
+    customer_reference: str = "",
+    note: str = "",
+) -> SalesOrder:
+    """Replace a draft order's header and lines. Raises OrderNotEditable, OrderHasNoLines."""
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    if not order.is_editable:
+        raise OrderNotEditable(number=order.number)
+    if actor.pk != order.sales_rep_id and not actor.has_perm("orders.hold_salesorder"):
+        raise OrderPermissionDenied(number=order.number, action=_("edit"))
+    old_total = order.total_amount
+    order.customer = customer
+    order.warehouse = warehouse
+    order.currency = customer.currency
+    order.requested_delivery_on = requested_delivery_on
+    order.customer_reference = customer_reference
+    order.note = note
+    built = _build_lines(order, lines)
+    _apply_totals(order, built)
+    order.lines.all().delete()
+    bulk_create_with_history(built, SalesOrderLine, default_user=actor)
+    order_save(
+        order,
+        [
+            "customer",
+            "warehouse",
+            "currency",
+            "requested_delivery_on",
+            "customer_reference",
+            "note",
+            "lines_amount",
+            "discount_amount",
+            "tax_amount",
+            "total_amount",
+            "team",
+        ],
+    )
+    event_record(
+        order=order,
+        action=OrderEvent.Action.EDITED,
+        actor=actor,
+        payload={"old_total": str(old_total), "total": str(order.total_amount)},
+    )
+    return order
+
+
+def _approval_reasons(order: SalesOrder, lines: list[SalesOrderLine], policy) -> list[str]:
+    reasons = []
+    if policy is None:
+        return reasons
+    if policy.threshold_amount and order.total_amount >= policy.threshold_amount:
+        reasons.append(
+            _("total %(total)s reaches the approval amount %(limit)s")
+            % {"total": order.total_amount, "limit": policy.threshold_amount}
+        )
+    largest_discount = max((line.discount_percent for line in lines), default=ZERO)
+    if largest_discount > policy.max_discount_percent:
+        reasons.append(
+            _("discount %(discount)s%% is above %(limit)s%%")
+            % {"discount": largest_discount, "limit": policy.max_discount_percent}
+        )
+    customer = order.customer
+    if customer.has_credit_limit:
+        exposure = customer.exposure_amount + order.total_amount
+        if exposure > customer.credit_limit_amount:
+            reasons.append(
+                _("credit exposure %(exposure)s would exceed the limit %(limit)s")
+                % {"exposure": exposure, "limit": customer.credit_limit_amount}
+            )
+    return reasons
+
+
+@transaction.atomic
+def order_submit(*, order_id: int, actor, expected_version: int | None = None) -> SalesOrder:
+    """Submit a draft: reserve its stock (all lines or none), check credit, route approval.
+
+    With no approval reason the order is approved at once. Raises
+    OrderTransitionNotAllowed, OrderPermissionDenied, OrderChangedConcurrently,
+    InsufficientStock (naming every short line).
+    """
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    guard_transition(order, "submit", actor)
+    lines = list(order.lines.all())
+    if not lines:
+        raise OrderHasNoLines()
+    stock_reserve(
+        requests=[
+            StockRequest(line.product_id, order.warehouse_id, line.quantity) for line in lines
+        ]
+    )
+    LineReservation.objects.bulk_create(
+        [
+            LineReservation(
+                line=line,
+                product_id=line.product_id,
+                warehouse_id=order.warehouse_id,
+                quantity=line.quantity,
+            )
+            for line in lines
+        ]
+    )
+    policy = ApprovalPolicy.objects.select_related("approver_group").first()
+    reasons = _approval_reasons(order, lines, policy)
+    customer_exposure_adjust(customer_id=order.customer_id, open_order_delta=order.total_amount)
+    from_status = order.status
+    order.submit(needs_approval=bool(reasons), reason="; ".join(reasons))
+    order_save(order, ["status", "submitted_at", "approved_at", "approval_reason", "reject_reason"])
+    if reasons:
+        ApprovalStep.objects.create(
+            order=order, level=1, reason=order.approval_reason, approver_group=policy.approver_group
+        )
+    event_record(
+        order=order,
+        action=OrderEvent.Action.SUBMITTED,
+        actor=actor,
+        from_status=from_status,
+        to_status=order.status,
+        comment=order.approval_reason,
+    )
+    return order
+
+
+def _current_step(order: SalesOrder) -> ApprovalStep | None:
+    return (
+        order.approval_steps.select_for_update()
+        .filter(status=ApprovalStep.Status.PENDING)
+        .order_by("level", "pk")
+        .first()
+    )
+
+
+def _may_decide(actor, step: ApprovalStep | None) -> bool:
+    if actor.is_superuser:
+        return True
+    if step is None:
+        return actor.has_perm("orders.approve_salesorder")
+    return actor.groups.filter(pk=step.approver_group_id).exists() or actor.has_perm(
+        "orders.hold_salesorder"
+    )
+
+
+@transaction.atomic
+def order_approve(
+    *, order_id: int, actor, comment: str = "", expected_version: int | None = None
+) -> SalesOrder:
+    """Approve the order's current step; the last step moves the order to approved.
+
+    Exactly one of two concurrent approvers wins: the row lock serialises them and
+    the loser sees the new state. Raises OrderTransitionNotAllowed,
+    OrderPermissionDenied, OrderChangedConcurrently.
+    """
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    guard_transition(order, "approve", actor)
+    step = _current_step(order)
+    if not _may_decide(actor, step):
+        raise OrderPermissionDenied(number=order.number, action=_("approve"))
+    now = timezone.now()
+    if step is not None:
+        step.status = ApprovalStep.Status.APPROVED
+        step.decided_by = actor
+        step.decided_at = now
+        step.comment = comment
+        step.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    remaining = order.approval_steps.filter(status=ApprovalStep.Status.PENDING).exists()
+    from_status = order.status
+    if not remaining:
+        order.approve()
+        order_save(order, ["status", "approved_at"])
+    else:
+        order_save(order, [])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.APPROVED,
+        actor=actor,
+        from_status=from_status,
+        to_status=order.status,
+        comment=comment,
+        payload={"level": step.level if step else None},
+    )
+    return order
+
+
+def _release_reservations(order: SalesOrder) -> None:
+    reservations = list(
+        LineReservation.objects.filter(line__order=order, quantity__gt=0).order_by("pk")
+    )
+    if reservations:
+        stock_release(
+            requests=[StockRequest(r.product_id, r.warehouse_id, r.quantity) for r in reservations]
+        )
+    LineReservation.objects.filter(line__order=order).delete()
+
+
+@transaction.atomic
+def order_reject(
+    *, order_id: int, actor, comment: str, expected_version: int | None = None
+) -> SalesOrder:
+    """Reject the order back to draft with the reason; its reservations are released.
+
+    Raises CommentRequired, OrderTransitionNotAllowed, OrderPermissionDenied.
+    """
+    if not comment.strip():
+        raise CommentRequired()
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    guard_transition(order, "reject", actor)
+    step = _current_step(order)
+    if not _may_decide(actor, step):
+        raise OrderPermissionDenied(number=order.number, action=_("reject"))
+    now = timezone.now()
+    if step is not None:
+        step.status = ApprovalStep.Status.REJECTED
+        step.decided_by = actor
+        step.decided_at = now
+        step.comment = comment
+        step.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    order.approval_steps.filter(status=ApprovalStep.Status.PENDING).update(
+        status=ApprovalStep.Status.WITHDRAWN
+    )
+    _release_reservations(order)
+    customer_exposure_adjust(customer_id=order.customer_id, open_order_delta=-order.total_amount)
+    from_status = order.status
+    order.reject(reason=comment)
+    order_save(order, ["status", "reject_reason", "submitted_at"])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.REJECTED,
+        actor=actor,
+        from_status=from_status,
+        to_status=order.status,
+        comment=comment,
+    )
+    return order
+
+
+@transaction.atomic
+def order_cancel(
+    *, order_id: int, actor, comment: str, expected_version: int | None = None
+) -> SalesOrder:
+    """Cancel an order that has shipped nothing; reservations and exposure are released."""
+    if not comment.strip():
+        raise CommentRequired()
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    guard_transition(order, "cancel", actor)
+    if order.status != SalesOrder.Status.DRAFT:
+        _release_reservations(order)
+        customer_exposure_adjust(
+            customer_id=order.customer_id, open_order_delta=-order.total_amount
+        )
+    order.approval_steps.filter(status=ApprovalStep.Status.PENDING).update(
+        status=ApprovalStep.Status.WITHDRAWN
+    )
+    order.shipments.filter(status=Shipment.Status.DRAFT).update(status=Shipment.Status.CANCELLED)
+    from_status = order.status
+    order.cancel(reason=comment)
+    order_save(order, ["status", "cancel_reason", "cancelled_at"])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.CANCELLED,
+        actor=actor,
+        from_status=from_status,
+        to_status=order.status,
+        comment=comment,
+    )
+    return order
+
+
+@transaction.atomic
+def order_hold(
+    *, order_id: int, actor, comment: str, expected_version: int | None = None
+) -> SalesOrder:
+    """Put an order on hold (credit or manual); it keeps its reservations."""
+    if not comment.strip():
+        raise CommentRequired()
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    guard_transition(order, "hold", actor)
+    from_status = order.status
+    order.hold(reason=comment)
+    order_save(order, ["status", "held_from_status"])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.HELD,
+        actor=actor,
+        from_status=from_status,
+        to_status=order.status,
+        comment=comment,
+    )
+    return order
+
+
+@transaction.atomic
+def order_release_hold(
+    *, order_id: int, actor, comment: str = "", expected_version: int | None = None
+) -> SalesOrder:
+    """Release a held order back to the state it was held in."""
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    guard_transition(order, "release_hold", actor)
+    from_status = order.status
+    order.release_hold()
+    order_save(order, ["status", "held_from_status"])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.RELEASED,
+        actor=actor,
+        from_status=from_status,
+        to_status=order.status,
+        comment=comment,
+    )
+    return order
+
+
+@transaction.atomic
+def order_record_invoice(
+    *, order_id: int, line_quantities: dict[int, int], amount: Decimal, reference: str, actor
+) -> SalesOrder:
+    """Record that an invoice was issued for these line quantities (called by finance).
+
+    The invoiced amount leaves the customer's open-order exposure (finance moves it
+    to receivables). Raises InvoiceQuantityTooLarge.
+    """
+    order = order_lock(order_id=order_id)
+    lines = {
+        line.pk: line
+        for line in order.lines.select_for_update().filter(pk__in=line_quantities).order_by("pk")
+    }
+    for line_id, quantity in sorted(line_quantities.items()):
+        line = lines[line_id]
+        if line.quantity_invoiced + quantity > line.quantity:
+            raise InvoiceQuantityTooLarge(
+                line=line.line_no, wanted=quantity, open=line.quantity - line.quantity_invoiced
+            )
+        line.quantity_invoiced += quantity
+    SalesOrderLine.objects.bulk_update(list(lines.values()), ["quantity_invoiced"])
+    order.invoiced_amount += amount
+    order_save(order, ["invoiced_amount"])
+    customer_exposure_adjust(customer_id=order.customer_id, open_order_delta=-amount)
+    event_record(
+        order=order,
+        action=OrderEvent.Action.INVOICED,
+        actor=actor,
+        comment=reference,
+        payload={"invoice": reference, "amount": str(amount)},
+    )
+    return order
+
+
+@transaction.atomic
+def order_record_payment(*, order_id: int, amount: Decimal, reference: str, actor) -> SalesOrder:
+    """Record money allocated to this order's invoices; close the order when it is settled."""
+    order = order_lock(order_id=order_id)
+    order.paid_amount += amount
+    order_save(order, ["paid_amount"])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.PAID,
+        actor=actor,
+        comment=reference,
+        payload={"reference": reference, "amount": str(amount)},
+    )
+    _close_if_settled(order)
+    return order
+
+
+def _close_if_settled(order: SalesOrder) -> bool:
+    if order.status != SalesOrder.Status.SHIPPED or not order.is_settled():
+        return False
+    from_status = order.status
+    order.close()
+    order_save(order, ["status", "closed_at"])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.CLOSED,
+        actor=None,
+        from_status=from_status,
+        to_status=order.status,
+        comment=_("Closed automatically: shipped, invoiced and paid in full."),
+    )
+    return True
+
+
+@transaction.atomic
+def order_close(*, order_id: int) -> bool:
+    """Close the order if it is fully shipped, invoiced and paid (done by the system)."""
+    order = order_lock(order_id=order_id)
+    return _close_if_settled(order)
+
+
+def orders_close_completed() -> int:
+    """Close every settled shipped order; safe to run twice. Returns how many closed."""
+    candidates = SalesOrder.objects.filter(status=SalesOrder.Status.SHIPPED).values_list(
+        "pk", flat=True
+    )
+    return sum(order_close(order_id=pk) for pk in candidates)

@@ -1,0 +1,205 @@
+"""Outbound shipments (出库单): create from open quantities, confirm, deliver, cancel."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed, has_transition_perm
+
+from inventory.services import StockRequest, stock_issue
+from opms.core.numbering import next_document_number
+from orders.errors import (
+    OrderPermissionDenied,
+    OrderTransitionNotAllowed,
+    ShipmentEmpty,
+    ShipmentQuantityTooLarge,
+    ShipmentTransitionNotAllowed,
+)
+from orders.models import (
+    LineReservation,
+    OrderEvent,
+    SalesOrder,
+    SalesOrderLine,
+    Shipment,
+    ShipmentLine,
+)
+from orders.services.common import event_record, guard_transition, order_lock, order_save
+
+
+def _quantities_in_open_shipments(order: SalesOrder) -> dict[int, int]:
+    pending: dict[int, int] = {}
+    for line_id, quantity in ShipmentLine.objects.filter(
+        shipment__order=order, shipment__status=Shipment.Status.DRAFT
+    ).values_list("order_line_id", "quantity"):
+        pending[line_id] = pending.get(line_id, 0) + quantity
+    return pending
+
+
+@transaction.atomic
+def shipment_create(*, order_id: int, actor, quantities: dict[int, int]) -> Shipment:
+    """Create a pick list (出库单 to pick) for some or all open quantities of an approved order.
+
+    Raises OrderTransitionNotAllowed, OrderPermissionDenied, ShipmentEmpty,
+    ShipmentQuantityTooLarge.
+    """
+    order = order_lock(order_id=order_id)
+    if not order.is_shippable:
+        raise OrderTransitionNotAllowed(
+            number=order.number, action=_("shipped"), status=order.get_status_display()
+        )
+    if not actor.has_perm("orders.add_shipment"):
+        raise OrderPermissionDenied(number=order.number, action=_("ship"))
+    wanted = {line_id: qty for line_id, qty in quantities.items() if qty and qty > 0}
+    if not wanted:
+        raise ShipmentEmpty()
+    lines = {line.pk: line for line in order.lines.all()}
+    pending = _quantities_in_open_shipments(order)
+    for line_id, quantity in sorted(wanted.items()):
+        line = lines.get(line_id)
+        if line is None:
+            raise ShipmentEmpty()
+        still_open = line.quantity_open - pending.get(line_id, 0)
+        if quantity > still_open:
+            raise ShipmentQuantityTooLarge(line=line.line_no, wanted=quantity, open=still_open)
+    shipment = Shipment.objects.create(
+        number=next_document_number("SH"),
+        order=order,
+        warehouse_id=order.warehouse_id,
+        created_by=actor,
+    )
+    ShipmentLine.objects.bulk_create(
+        [
+            ShipmentLine(shipment=shipment, order_line_id=line_id, quantity=quantity)
+            for line_id, quantity in sorted(wanted.items())
+        ]
+    )
+    order_save(order, [])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.SHIPMENT_CREATED,
+        actor=actor,
+        comment=shipment.number,
+        payload={"shipment": shipment.number},
+    )
+    return shipment
+
+
+def _shipment_lock(shipment_id: int) -> tuple[SalesOrder, Shipment]:
+    # Lock order first (the aggregate root), then the shipment: the same order
+    # as every other order service, so they cannot deadlock.
+    order_id = Shipment.objects.values_list("order_id", flat=True).get(pk=shipment_id)
+    order = order_lock(order_id=order_id)
+    shipment = Shipment.objects.select_for_update().get(pk=shipment_id)
+    return order, shipment
+
+
+def _guard_shipment(shipment: Shipment, method_name: str, actor, verb) -> None:
+    method = getattr(shipment, method_name)
+    if not can_proceed(method):
+        raise ShipmentTransitionNotAllowed(
+            number=shipment.number, action=verb, status=shipment.get_status_display()
+        )
+    if not has_transition_perm(method, actor):
+        raise OrderPermissionDenied(number=shipment.order.number, action=verb)
+
+
+@transaction.atomic
+def shipment_confirm(
+    *, shipment_id: int, actor, carrier_id: int | None = None, tracking_number: str = ""
+) -> Shipment:
+    """Confirm the goods left: reservations become outbound stock moves, the order moves on.
+
+    Raises ShipmentTransitionNotAllowed, OrderPermissionDenied, ShipmentQuantityTooLarge.
+    """
+    order, shipment = _shipment_lock(shipment_id)
+    _guard_shipment(shipment, "confirm", actor, _("shipped"))
+    guard_transition(order, "ship", actor)
+    shipment_lines = list(shipment.lines.all())
+    lines = {
+        line.pk: line
+        for line in order.lines.select_for_update()
+        .filter(pk__in=[sl.order_line_id for sl in shipment_lines])
+        .order_by("pk")
+    }
+    reservations = {
+        r.line_id: r
+        for r in LineReservation.objects.select_for_update()
+        .filter(line_id__in=lines, warehouse_id=shipment.warehouse_id)
+        .order_by("pk")
+    }
+    for shipment_line in shipment_lines:
+        line = lines[shipment_line.order_line_id]
+        if shipment_line.quantity > line.quantity_open:
+            raise ShipmentQuantityTooLarge(
+                line=line.line_no, wanted=shipment_line.quantity, open=line.quantity_open
+            )
+        line.quantity_shipped += shipment_line.quantity
+        reservation = reservations[line.pk]
+        reservation.quantity -= shipment_line.quantity
+    stock_issue(
+        requests=[
+            StockRequest(lines[sl.order_line_id].product_id, shipment.warehouse_id, sl.quantity)
+            for sl in shipment_lines
+        ],
+        reference=shipment.number,
+        actor=actor,
+    )
+    SalesOrderLine.objects.bulk_update(list(lines.values()), ["quantity_shipped"])
+    LineReservation.objects.bulk_update(list(reservations.values()), ["quantity"])
+    shipment.confirm(carrier_id=carrier_id, tracking_number=tracking_number)
+    shipment.confirmed_by = actor
+    shipment.save(
+        update_fields=["status", "carrier", "tracking_number", "confirmed_at", "confirmed_by"]
+    )
+    fully_shipped = not order.lines.exclude(quantity_shipped__gte=F("quantity")).exists()
+    from_status = order.status
+    order.ship(fully_shipped=fully_shipped)
+    order_save(order, ["status", "shipped_at"])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.SHIPPED,
+        actor=actor,
+        from_status=from_status,
+        to_status=order.status,
+        comment=shipment.number,
+        payload={
+            "shipment": shipment.number,
+            "tracking_number": tracking_number,
+            "lines": {str(lines[sl.order_line_id].line_no): sl.quantity for sl in shipment_lines},
+        },
+    )
+    return shipment
+
+
+@transaction.atomic
+def shipment_deliver(*, shipment_id: int, actor) -> Shipment:
+    """Mark a shipped delivery as received by the customer."""
+    order, shipment = _shipment_lock(shipment_id)
+    _guard_shipment(shipment, "deliver", actor, _("delivered"))
+    shipment.deliver()
+    shipment.save(update_fields=["status", "delivered_at"])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.DELIVERED,
+        actor=actor,
+        comment=shipment.number,
+        payload={"shipment": shipment.number},
+    )
+    return shipment
+
+
+@transaction.atomic
+def shipment_cancel(*, shipment_id: int, actor) -> Shipment:
+    """Drop a pick list that has not shipped; its quantities are open again."""
+    order, shipment = _shipment_lock(shipment_id)
+    _guard_shipment(shipment, "cancel", actor, _("cancelled"))
+    shipment.cancel()
+    shipment.save(update_fields=["status"])
+    order_save(order, [])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.SHIPMENT_CANCELLED,
+        actor=actor,
+        comment=shipment.number,
+        payload={"shipment": shipment.number},
+    )
+    return shipment
