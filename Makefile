@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/opms
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run install assets fonts messages migrate seed serve test test-deps lint chromium bench clean
@@ -64,7 +65,7 @@ lint: install
 	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) manage.py makemigrations --check --dry-run -v 0
 
 test: test-deps lint
-	DATABASE_URL=$(TEST_DATABASE_URL) CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -q
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -q
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -1,9 +1,13 @@
 """Reads in finance: invoice and payment lists, what waits for finance."""
 
-from django.db.models import F, Q, QuerySet
+from dataclasses import dataclass
+from decimal import Decimal
 
-from finance.models import Invoice, Payment
-from orders.models import SalesOrder
+from django.db.models import F, Prefetch, Q, QuerySet, Sum
+
+from finance.models import Invoice, InvoiceLine, Payment, PaymentAllocation
+from opms.core.money import ZERO, round_money
+from orders.models import SalesOrder, SalesOrderLine
 
 
 def invoice_list(*, status: str = "", search: str = "") -> QuerySet[Invoice]:
@@ -72,4 +76,101 @@ def orders_to_invoice() -> QuerySet[SalesOrder]:
         .select_related("customer")
         .distinct()
         .order_by("shipped_at", "pk")
+    )
+
+
+def invoices_draft() -> QuerySet[Invoice]:
+    """Drafts waiting to be issued, oldest first."""
+    return (
+        Invoice.objects.filter(status=Invoice.Status.DRAFT)
+        .select_related("customer", "order")
+        .order_by("created_at", "pk")
+    )
+
+
+def invoices_of_order(*, order_id: int) -> list[Invoice]:
+    """The order's invoices with their allocations and payments (the order page's billing card)."""
+    return list(
+        Invoice.objects.filter(order_id=order_id)
+        .prefetch_related(
+            Prefetch(
+                "allocations",
+                queryset=PaymentAllocation.objects.select_related("payment").order_by("pk"),
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+
+
+def invoice_open_by_number(*, number: str) -> Invoice | None:
+    return (
+        Invoice.objects.filter(number__iexact=number.strip(), status__in=Invoice.OPEN)
+        .select_related("customer")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class InvoicePreviewLine:
+    line: SalesOrderLine
+    quantity: int
+    net_amount: Decimal
+    tax_amount: Decimal
+
+    @property
+    def total_amount(self) -> Decimal:
+        return self.net_amount + self.tax_amount
+
+
+@dataclass(frozen=True)
+class InvoicePreview:
+    lines: list[InvoicePreviewLine]
+    net_amount: Decimal
+    tax_amount: Decimal
+
+    @property
+    def total_amount(self) -> Decimal:
+        return self.net_amount + self.tax_amount
+
+
+def invoice_preview(*, order: SalesOrder, basis: str) -> InvoicePreview:
+    """What invoice_create would draft for `basis` ("shipped" or "ordered"), without writing.
+
+    Same rule as the service: shipped (or ordered) quantity, less what is invoiced or
+    sits on drafts; a line's last invoice takes the remainder of its amounts.
+    """
+    lines = list(order.lines.select_related("product").order_by("line_no"))
+    drafted = dict(
+        InvoiceLine.objects.filter(invoice__order=order, invoice__status=Invoice.Status.DRAFT)
+        .values("order_line_id")
+        .annotate(quantity=Sum("quantity"))
+        .values_list("order_line_id", "quantity")
+    )
+    billed = {
+        row["order_line_id"]: row
+        for row in InvoiceLine.objects.filter(invoice__order=order)
+        .exclude(invoice__status=Invoice.Status.VOID)
+        .values("order_line_id")
+        .annotate(net=Sum("net_amount"), tax=Sum("tax_amount"), quantity=Sum("quantity"))
+    }
+    rows = []
+    for line in lines:
+        ceiling = line.quantity if basis == "ordered" else line.quantity_shipped
+        quantity = ceiling - line.quantity_invoiced - drafted.get(line.pk, 0)
+        if quantity <= 0:
+            continue
+        already = billed.get(line.pk, {"net": ZERO, "tax": ZERO, "quantity": 0})
+        if already["quantity"] + quantity >= line.quantity:
+            net = line.net_amount - already["net"]
+            tax = line.tax_amount - already["tax"]
+        else:
+            net = round_money(line.net_amount * quantity / line.quantity, order.currency)
+            tax = round_money(line.tax_amount * quantity / line.quantity, order.currency)
+        rows.append(
+            InvoicePreviewLine(line=line, quantity=quantity, net_amount=net, tax_amount=tax)
+        )
+    return InvoicePreview(
+        lines=rows,
+        net_amount=sum((row.net_amount for row in rows), ZERO),
+        tax_amount=sum((row.tax_amount for row in rows), ZERO),
     )

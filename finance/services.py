@@ -22,6 +22,7 @@ from finance.errors import (
 from finance.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from opms.core.money import ZERO, round_money
 from opms.core.numbering import next_document_number
+from orders.errors import OrderTransitionNotAllowed
 from orders.models import SalesOrder
 from orders.services import order_record_invoice, order_record_payment
 
@@ -39,7 +40,8 @@ def invoice_create(*, order_id: int, actor, basis: str = BASIS_SHIPPED) -> Invoi
     """Draft an invoice for what is shipped (normal) or ordered (prepayment) and not yet invoiced.
 
     A line's last invoice takes the remainder of its amounts, so the invoices of an
-    order always add up to the order exactly. Raises NothingToInvoice.
+    order always add up to the order exactly. Only approved (or shipping, shipped)
+    orders are invoiced. Raises OrderTransitionNotAllowed, NothingToInvoice.
     """
     _require(actor, "finance.add_invoice")
     order = (
@@ -47,6 +49,10 @@ def invoice_create(*, order_id: int, actor, basis: str = BASIS_SHIPPED) -> Invoi
         .select_related("customer")
         .get(pk=order_id)
     )
+    if not order.is_invoiceable and not order.is_fully_invoiced:
+        raise OrderTransitionNotAllowed(
+            number=order.number, action=_("invoiced"), status=order.get_status_display()
+        )
     lines = list(order.lines.select_related("product").order_by("line_no"))
     drafted: dict[int, int] = dict(
         InvoiceLine.objects.filter(invoice__order=order, invoice__status=Invoice.Status.DRAFT)

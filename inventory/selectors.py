@@ -7,9 +7,13 @@ from inventory.models import Carrier, Product, StockLevel, StockMove, Warehouse
 
 
 def product_list(*, search: str = "", category_id: int | None = None) -> QuerySet[Product]:
-    products = Product.objects.select_related("category").annotate(
-        on_hand_total=Coalesce(Sum("stock_levels__on_hand"), 0),
-        reserved_total=Coalesce(Sum("stock_levels__reserved"), 0),
+    products = (
+        Product.objects.select_related("category")
+        .annotate(
+            on_hand_total=Coalesce(Sum("stock_levels__on_hand"), 0),
+            reserved_total=Coalesce(Sum("stock_levels__reserved"), 0),
+        )
+        .annotate(available_total=F("on_hand_total") - F("reserved_total"))
     )
     if search:
         products = products.filter(Q(sku__icontains=search) | Q(name__icontains=search))
@@ -56,9 +60,11 @@ def stock_level_list(*, warehouse_id: int | None = None, search: str = "") -> Qu
 
 
 def stock_levels_below_reorder_point() -> QuerySet[StockLevel]:
+    """Levels under the product's reorder point; suggest refilling to twice that point."""
     return (
         StockLevel.objects.select_related("product", "warehouse")
         .annotate(available_quantity=F("on_hand") - F("reserved"))
+        .annotate(suggested_quantity=F("product__reorder_point") * 2 - F("available_quantity"))
         .filter(available_quantity__lt=F("product__reorder_point"))
         .order_by("available_quantity", "product__sku")
     )

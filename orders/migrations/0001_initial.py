@@ -202,7 +202,10 @@ class Migration(migrations.Migration):
                 (
                     "tax_rate",
                     models.DecimalField(
-                        decimal_places=4, default=decimal.Decimal("0.1300"), max_digits=5, verbose_name="VAT rate"
+                        decimal_places=4,
+                        default=decimal.Decimal("0.1300"),
+                        max_digits=5,
+                        verbose_name="VAT rate",
                     ),
                 ),
                 (
@@ -434,7 +437,10 @@ class Migration(migrations.Migration):
                 (
                     "tax_rate",
                     models.DecimalField(
-                        decimal_places=4, default=decimal.Decimal("0.1300"), max_digits=5, verbose_name="VAT rate"
+                        decimal_places=4,
+                        default=decimal.Decimal("0.1300"),
+                        max_digits=5,
+                        verbose_name="VAT rate",
                     ),
                 ),
                 (

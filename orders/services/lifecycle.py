@@ -21,6 +21,7 @@ from orders.errors import (
     OrderHasNoLines,
     OrderNotEditable,
     OrderPermissionDenied,
+    OrderTransitionNotAllowed,
 )
 from orders.models import (
     ApprovalPolicy,
@@ -146,12 +147,17 @@ def order_update(
     customer_reference: str = "",
     note: str = "",
 ) -> SalesOrder:
-    """Replace a draft order's header and lines. Raises OrderNotEditable, OrderHasNoLines."""
+    """Replace a draft order's header and lines.
+
+    Raises OrderNotEditable, OrderPermissionDenied, CustomerInactive, OrderHasNoLines.
+    """
     order = order_lock(order_id=order_id, expected_version=expected_version)
     if not order.is_editable:
         raise OrderNotEditable(number=order.number)
     if actor.pk != order.sales_rep_id and not actor.has_perm("orders.hold_salesorder"):
         raise OrderPermissionDenied(number=order.number, action=_("edit"))
+    if not customer.is_active:
+        raise CustomerInactive(customer=str(customer))
     old_total = order.total_amount
     order.customer = customer
     order.warehouse = warehouse
@@ -387,8 +393,10 @@ def order_cancel(
     guard_transition(order, "cancel", actor)
     if order.status != SalesOrder.Status.DRAFT:
         _release_reservations(order)
+        # What was invoiced already left open-order exposure (it is a receivable now).
         customer_exposure_adjust(
-            customer_id=order.customer_id, open_order_delta=-order.total_amount
+            customer_id=order.customer_id,
+            open_order_delta=order.invoiced_amount - order.total_amount,
         )
     order.approval_steps.filter(status=ApprovalStep.Status.PENDING).update(
         status=ApprovalStep.Status.WITHDRAWN
@@ -459,9 +467,14 @@ def order_record_invoice(
     """Record that an invoice was issued for these line quantities (called by finance).
 
     The invoiced amount leaves the customer's open-order exposure (finance moves it
-    to receivables). Raises InvoiceQuantityTooLarge.
+    to receivables). Raises OrderTransitionNotAllowed (the order is not approved, e.g.
+    cancelled after the invoice was drafted), InvoiceQuantityTooLarge.
     """
     order = order_lock(order_id=order_id)
+    if not order.is_invoiceable:
+        raise OrderTransitionNotAllowed(
+            number=order.number, action=_("invoiced"), status=order.get_status_display()
+        )
     lines = {
         line.pk: line
         for line in order.lines.select_for_update().filter(pk__in=line_quantities).order_by("pk")

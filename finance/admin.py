@@ -1,0 +1,31 @@
+"""Admin for finance: read-only; invoices and payments change through the finance pages."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from finance.models import Invoice, Payment
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "customer", "status", "total_amount", "allocated_amount", "due_on")
+    list_filter = ("status",)
+    search_fields = ("number", "customer__name")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Payment)
+class PaymentAdmin(SimpleHistoryAdmin):
+    list_display = ("number", "customer", "amount", "allocated_amount", "received_on", "method")
+    search_fields = ("number", "customer__name", "bank_reference")
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request):
+        return False

@@ -1,0 +1,68 @@
+"""HTML views of products and stock levels."""
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from inventory import selectors
+from inventory.models import Product
+from opms.core.pagination import keyset_page
+
+
+def _int_or_none(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@permission_required("inventory.view_product", raise_exception=True)
+def product_list_view(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    page = keyset_page(
+        selectors.product_list(search=search),
+        ordering="sku",
+        cursor=request.GET.get("cursor"),
+        direction=request.GET.get("direction", "next"),
+        size=settings.OPMS_PAGE_SIZE,
+    )
+    return render(request, "inventory/product_list.html", {"page": page, "search": search})
+
+
+@login_required
+@permission_required("inventory.view_product", raise_exception=True)
+def product_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        product = selectors.product_get(pk=pk)
+    except Product.DoesNotExist as missing:
+        raise Http404(_("No such product.")) from missing
+    context = {
+        "product": product,
+        "levels": selectors.product_stock_levels(product=product),
+        "moves": selectors.product_moves(product=product),
+    }
+    return render(request, "inventory/product_detail.html", context)
+
+
+@login_required
+@permission_required("inventory.view_stocklevel", raise_exception=True)
+def stock_list_view(request: HttpRequest) -> HttpResponse:
+    search = request.GET.get("q", "").strip()
+    warehouse_id = _int_or_none(request.GET.get("warehouse"))
+    page = keyset_page(
+        selectors.stock_level_list(warehouse_id=warehouse_id, search=search),
+        ordering="product_id",
+        cursor=request.GET.get("cursor"),
+        direction=request.GET.get("direction", "next"),
+        size=settings.OPMS_PAGE_SIZE,
+    )
+    context = {
+        "page": page,
+        "search": search,
+        "warehouses": selectors.warehouse_list(),
+        "warehouse_id": warehouse_id,
+    }
+    return render(request, "inventory/stock_list.html", context)

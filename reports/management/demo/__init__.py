@@ -1,0 +1,1 @@
+"""The demo data set: twelve months of a Chinese B2B distributor, written through the services."""

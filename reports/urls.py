@@ -1,0 +1,11 @@
+"""URLs of reports and dashboards."""
+
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("dashboard/", views.dashboard_view, name="dashboard"),
+]
