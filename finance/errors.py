@@ -39,6 +39,14 @@ class AllocationCustomerMismatch(FinanceError):
     message = _("Payment %(payment)s and invoice %(invoice)s belong to different customers.")
 
 
+class AllocationCurrencyMismatch(FinanceError):
+    code = "allocation_currency_mismatch"
+    message = _(
+        "Payment %(payment)s is in %(payment_currency)s but invoice %(invoice)s is in "
+        "%(invoice_currency)s."
+    )
+
+
 class AmountNotPositive(FinanceError):
     code = "amount_not_positive"
     message = _("The amount must be greater than zero.")

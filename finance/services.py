@@ -4,7 +4,6 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
@@ -12,6 +11,7 @@ from django_fsm import can_proceed, has_transition_perm
 from customers.models import Customer
 from customers.services import customer_exposure_adjust
 from finance.errors import (
+    AllocationCurrencyMismatch,
     AllocationCustomerMismatch,
     AllocationTooLarge,
     AmountNotPositive,
@@ -20,6 +20,7 @@ from finance.errors import (
     NothingToInvoice,
 )
 from finance.models import Invoice, InvoiceLine, Payment, PaymentAllocation
+from finance.selectors import invoice_preview
 from opms.core.money import ZERO, round_money
 from opms.core.numbering import next_document_number
 from orders.errors import OrderTransitionNotAllowed
@@ -53,47 +54,21 @@ def invoice_create(*, order_id: int, actor, basis: str = BASIS_SHIPPED) -> Invoi
         raise OrderTransitionNotAllowed(
             number=order.number, action=_("invoiced"), status=order.get_status_display()
         )
-    lines = list(order.lines.select_related("product").order_by("line_no"))
-    drafted: dict[int, int] = dict(
-        InvoiceLine.objects.filter(invoice__order=order, invoice__status=Invoice.Status.DRAFT)
-        .values("order_line_id")
-        .annotate(quantity=Sum("quantity"))
-        .values_list("order_line_id", "quantity")
-    )
-    billed = {
-        row["order_line_id"]: row
-        for row in InvoiceLine.objects.filter(invoice__order=order)
-        .exclude(invoice__status=Invoice.Status.VOID)
-        .values("order_line_id")
-        .annotate(net=Sum("net_amount"), tax=Sum("tax_amount"), quantity=Sum("quantity"))
-    }
-    invoice_lines = []
-    for line in lines:
-        ceiling = line.quantity_shipped if basis == BASIS_SHIPPED else line.quantity
-        quantity = ceiling - line.quantity_invoiced - drafted.get(line.pk, 0)
-        if quantity <= 0:
-            continue
-        already = billed.get(line.pk, {"net": ZERO, "tax": ZERO, "quantity": 0})
-        if already["quantity"] + quantity >= line.quantity:
-            net = line.net_amount - already["net"]
-            tax = line.tax_amount - already["tax"]
-        else:
-            net = round_money(line.net_amount * quantity / line.quantity, order.currency)
-            tax = round_money(line.tax_amount * quantity / line.quantity, order.currency)
-        invoice_lines.append(
-            InvoiceLine(
-                order_line=line,
-                description=f"{line.product.sku} {line.product.name}",
-                quantity=quantity,
-                unit_price_amount=line.unit_price_amount,
-                net_amount=net,
-                tax_amount=tax,
-            )
+    preview = invoice_preview(order=order, basis=basis)
+    invoice_lines = [
+        InvoiceLine(
+            order_line=row.line,
+            description=f"{row.line.product.sku} {row.line.product.name}",
+            quantity=row.quantity,
+            unit_price_amount=row.line.unit_price_amount,
+            net_amount=row.net_amount,
+            tax_amount=row.tax_amount,
         )
+        for row in preview.lines
+    ]
     if not invoice_lines:
         raise NothingToInvoice(number=order.number)
-    net_total = sum((line.net_amount for line in invoice_lines), ZERO)
-    tax_total = sum((line.tax_amount for line in invoice_lines), ZERO)
+    net_total, tax_total = preview.net_amount, preview.tax_amount
     invoice = Invoice.objects.create(
         number=next_document_number("INV"),
         order=order,
@@ -227,6 +202,13 @@ def payment_allocate(
         raise AmountNotPositive()
     if payment.customer_id != invoice.customer_id:
         raise AllocationCustomerMismatch(payment=payment.number, invoice=invoice.number)
+    if payment.currency != invoice.currency:
+        raise AllocationCurrencyMismatch(
+            payment=payment.number,
+            payment_currency=payment.currency,
+            invoice=invoice.number,
+            invoice_currency=invoice.currency,
+        )
     if not invoice.is_open:
         raise InvoiceTransitionNotAllowed(
             number=invoice.number, action=_("paid"), status=invoice.get_status_display()
@@ -248,11 +230,12 @@ def payment_allocate(
     else:
         invoice.pay_partially()
     invoice.save(update_fields=["allocated_amount", "status"])
-    customer_exposure_adjust(customer_id=invoice.customer_id, receivable_delta=-amount)
+    # Lock order: payment, invoice, order, customer — the same as invoice_issue.
     order_record_payment(
         order_id=invoice.order_id,
         amount=amount,
         reference=f"{payment.number} → {invoice.number}",
         actor=actor,
     )
+    customer_exposure_adjust(customer_id=invoice.customer_id, receivable_delta=-amount)
     return allocation

@@ -65,7 +65,7 @@ def test_concurrent_callers_never_get_the_same_number(year):
             for _ in range(per_thread):
                 with transaction.atomic():
                     taken[index].append(next_document_number("RACE"))
-        except Exception as exc:  # noqa: BLE001 - asserted below
+        except Exception as exc:  # asserted below
             errors.append(exc)
         finally:
             connection.close()

@@ -29,7 +29,9 @@ def _line_post(customer, warehouse, lines, **extra):
 def test_sales_enters_and_submits_an_order(client, users, customer, warehouse, products):
     client.force_login(users["sales"])
     data = _line_post(
-        customer, warehouse, [(products[0].sku, 100), (products[1].sku, 50), (products[2].sku, 20)],
+        customer,
+        warehouse,
+        [(products[0].sku, 100), (products[1].sku, 50), (products[2].sku, 20)],
         submit="1",
     )
     response = client.post(reverse("orders:create"), data)

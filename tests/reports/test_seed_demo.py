@@ -53,14 +53,15 @@ def test_seed_demo_creates_the_demo_users_in_their_role_groups():
     for role in ["sales", "approver", "warehouse", "purchasing", "finance", "manager"]:
         user = User.objects.get(username=role)
         assert set(user.groups.values_list("name", flat=True)) == {role}
-        assert user.check_password("opms-demo")
         assert user.first_name and user.last_name
         assert not user.is_superuser
+    assert User.objects.get(username="sales").check_password("opms-demo")
     sales2 = User.objects.get(username="sales2")
     assert set(sales2.groups.values_list("name", flat=True)) == {"sales"}
     admin = User.objects.get(username="admin")
     assert (admin.is_staff, admin.is_superuser) == (True, True)
     assert set(admin.groups.values_list("name", flat=True)) == {"admin"}
+    assert admin.check_password("opms-demo")
     manager = User.objects.get(username="manager")
     sales = User.objects.get(username="sales")
     assert sales.team.name == "华东销售一部"

@@ -321,9 +321,7 @@ class _OrderPlanner:
             self._ship_all(invoice_each=False)
             self._add("close", "", (0.2, 1))
             return
-        invoice_each = self.rng.random() < 0.5
-        self._ship_all(invoice_each=invoice_each)
-        if not invoice_each:
+        if not self._ship_all(invoice_each=self.rng.random() < 0.5):
             self._add("invoice", "finance", (2, 72), basis="shipped")
         roll = self.rng.random()
         if roll < 0.15:
