@@ -1,8 +1,12 @@
 """Shared fixtures: one user per role, a customer, a warehouse and stocked products."""
 
+import importlib
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
+from django.utils import translation
 
 from inventory.services import stock_receive
 from orders.services import LineInput, order_create
@@ -15,6 +19,14 @@ from tests.factories import (
 )
 
 ROLES = ["sales", "approver", "warehouse", "purchasing", "finance", "manager"]
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Tests read messages in English unless they ask for Chinese (the site default)."""
+    settings.LANGUAGE_CODE = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -76,3 +88,29 @@ def make_order(users, customer, warehouse):
         )
 
     return make
+
+
+DATA_MIGRATIONS = [
+    ("accounts", "0002_roles", "opms.accounts.migrations.0002_roles", "create_roles"),
+    (
+        "orders",
+        "0002_default_approval_policy",
+        "orders.migrations.0002_default_approval_policy",
+        "create_policy",
+    ),
+]
+
+
+def restore_migration_data() -> None:
+    """Re-run the data migrations (role groups, approval policy) after a transactional
+    test truncated every table, each against its own historical model state."""
+    loader = MigrationLoader(connection)
+    for app_label, name, module, function in DATA_MIGRATIONS:
+        state_apps = loader.project_state((app_label, name)).apps
+        getattr(importlib.import_module(module), function)(state_apps, None)
+
+
+@pytest.fixture
+def migrated_data(transactional_db):
+    """For transactional tests: the rows the data migrations made, back in place."""
+    restore_migration_data()

@@ -65,7 +65,7 @@ def new_page(browser):
 
 
 @pytest.fixture
-def demo_world(transactional_db):
+def demo_world(migrated_data):
     """Users per role, a customer, three stocked products in one warehouse, carriers."""
     users = {role: UserFactory(username=role, roles=[role]) for role in ROLES}
     warehouse = WarehouseFactory(code="SH", name="上海仓")

@@ -1,11 +1,12 @@
 """Writes the demo master data, each row found or created by its natural key."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from customers.models import Customer
@@ -175,13 +176,25 @@ def _customers_ensure(
     return existing
 
 
-def _opening_stock_ensure(plan, *, products, warehouses, actor, clock, now) -> None:
+def _opening_stock_ensure(
+    plan: MasterPlan,
+    *,
+    products: dict[str, Product],
+    warehouses: dict[str, Warehouse],
+    actor: User,
+    clock: Clock,
+    now: datetime,
+) -> None:
     booked = set(
         StockMove.objects.filter(reference=OPENING_REFERENCE).values_list(
             "product_id", "warehouse_id"
         )
     )
-    clock.mark(now - timedelta(days=366))
+    clock.mark(
+        timezone.make_aware(
+            datetime.combine(timezone.localdate(now) - timedelta(days=366), time(9, 0))
+        )
+    )
     for spec in plan.products:
         product = products[spec.sku]
         for code, quantity in spec.opening.items():

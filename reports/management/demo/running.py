@@ -1,9 +1,10 @@
 """Plays an order's story through the services, as the demo user of each step."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import ROUND_CEILING, ROUND_DOWN, Decimal
 
+from django.db.models import F
 from django.utils import timezone
 
 from finance.services import invoice_create, invoice_issue, payment_allocate, payment_record
@@ -208,7 +209,7 @@ class OrderRunner:
             actor=actor,
             method=step.params["method"],
             received_on=timezone.localdate(step.at),
-            bank_reference=step.params["bank_reference"],
+            bank_reference=_bank_reference(step),
         )
         left = min(amount, due)
         for invoice in invoices:
@@ -226,41 +227,45 @@ class OrderRunner:
             actor=self._user(step),
             method=step.params["method"],
             received_on=timezone.localdate(step.at),
-            bank_reference=step.params["bank_reference"],
+            bank_reference=_bank_reference(step),
         )
 
     # Stock.
     def _replenish(self, state: _OrderState, step: Step) -> None:
         """Receive goods before an order would find its warehouse short (a purchase delivery)."""
         warehouse = self.directory.warehouses[state.plan.warehouse]
-        products = self.directory.products
-        wanted: dict[int, int] = {}
-        for line in state.lines:
-            product_id = products[line.sku].pk
-            wanted[product_id] = wanted.get(product_id, 0) + line.quantity
-        available = {
-            product_id: on_hand - reserved
-            for product_id, on_hand, reserved in StockLevel.objects.filter(
-                warehouse=warehouse, product_id__in=wanted
-            ).values_list("product_id", "on_hand", "reserved")
-        }
+        specs = {self.directory.products[line.sku].pk: line for line in state.lines}
+        available = dict(
+            StockLevel.objects.filter(warehouse=warehouse, product_id__in=specs).values_list(
+                "product_id", F("on_hand") - F("reserved")
+            )
+        )
         short = {
-            line.sku: wanted[products[line.sku].pk] - available.get(products[line.sku].pk, 0)
-            for line in state.lines
+            product_id: line.quantity - available.get(product_id, 0)
+            for product_id, line in specs.items()
+            if line.quantity > available.get(product_id, 0)
         }
-        short = {sku: quantity for sku, quantity in short.items() if quantity > 0}
         if not short:
             return
-        self.clock.mark(step.at - timedelta(hours=20))
-        for sku, quantity in sorted(short.items()):
-            spec = self.directory.product_specs[sku]
-            lot = max(1, spec.base_quantity // 2) if spec.is_low else spec.reorder_point * 2
+        # Delivered by the supplier the working day before.
+        day = timezone.localdate(step.at) - timedelta(days=1)
+        if day.weekday() == 6:
+            day -= timedelta(days=1)
+        self.clock.mark(timezone.make_aware(datetime.combine(day, time(14, 0))))
+        for product_id, quantity in sorted(short.items()):
+            spec = self.directory.product_specs[specs[product_id].sku]
+            lot = max(1, spec.base_quantity // 2) if spec.is_low else spec.reorder_point * 4
             stock_receive(
-                product_id=products[sku].pk,
+                product_id=product_id,
                 warehouse_id=warehouse.pk,
                 quantity=quantity + lot,
-                reference=f"GR-{timezone.localdate(step.at):%Y%m%d}-{sku}",
+                reference=f"GR-{day:%Y%m%d}-{spec.sku}",
                 reason=RECEIPT_REASON.format(supplier=self.directory.suppliers[spec.supplier].name),
                 actor=self.directory.users["warehouse"],
             )
         self.clock.mark(step.at)
+
+
+def _bank_reference(step: Step) -> str:
+    """The bank's serial number of a receipt: its value date and a running number."""
+    return f"{timezone.localdate(step.at):%Y%m%d}{step.params['bank_serial']:010d}"

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from faker import Faker
 
+from opms.core.money import round_money
 from reports.management.demo import catalogue
 
 SEED = 2026
@@ -132,7 +133,7 @@ def master_plan() -> MasterPlan:
     fake.seed_instance(SEED)
     rng = random.Random(SEED)
     users = _users(fake)
-    suppliers = _suppliers(fake, rng)
+    suppliers = _suppliers(fake)
     customers = _customers(fake, rng)
     products = _products(rng, suppliers)
     return MasterPlan(users=users, customers=customers, products=products, suppliers=suppliers)
@@ -161,7 +162,7 @@ def _users(fake: Faker) -> list[UserSpec]:
     ]
 
 
-def _suppliers(fake: Faker, rng: random.Random) -> list[SupplierSpec]:
+def _suppliers(fake: Faker) -> list[SupplierSpec]:
     return [
         SupplierSpec(
             code=code,
@@ -240,7 +241,12 @@ _CREDIT_CODE_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 
 
 def unified_credit_code(rng: random.Random, region: str) -> str:
     """A well-formed 统一社会信用代码: 91 (enterprise), region, organisation code, check char."""
-    organisation = "".join(rng.choice(_CREDIT_CODE_CHARS[:10] + "MA") for _ in range(9))
+    if rng.random() < 0.6:
+        # Registered since 2015: the organisation part starts with MA.
+        tail = "".join(rng.choice(_CREDIT_CODE_CHARS) for _ in range(6))
+        organisation = f"MA{rng.randint(1, 7)}{tail}"
+    else:
+        organisation = "".join(rng.choice("0123456789") for _ in range(9))
     body = f"91{region}{organisation}"
     total = sum(
         _CREDIT_CODE_CHARS.index(char) * weight
@@ -271,7 +277,7 @@ def _products(rng: random.Random, suppliers: list[SupplierSpec]) -> list[Product
     products = []
     for index, (category, sku, name, unit, price) in enumerate(rows):
         list_price = Decimal(price)
-        cost = (list_price * Decimal(rng.randint(56, 78)) / 100).quantize(Decimal("0.01"))
+        cost = round_money(list_price * rng.randint(56, 78) / 100)
         quantities = _quantities(list_price, unit)
         base = quantities[len(quantities) // 2]
         reorder_point = base * 3
@@ -289,7 +295,7 @@ def _products(rng: random.Random, suppliers: list[SupplierSpec]) -> list[Product
                 opening={
                     "SH": base if is_low else base * 15,
                     "GZ": base * 8,
-                    "BJ": base * 5,
+                    "BJ": base * 7,
                 },
                 is_low=is_low,
                 popularity=rng.lognormvariate(0, 0.7),

@@ -72,8 +72,15 @@ _STATE_MIX = [
     ),
     (10_000, {Status.CANCELLED: 8, Status.SHIPPED: 4, Status.CLOSED: 88}),
 ]
-# States that keep stock reserved at the end: deliberately low products stay out of them.
-_RESERVING = {Status.PENDING_APPROVAL, Status.APPROVED, Status.ON_HOLD, Status.PARTIALLY_SHIPPED}
+# Orders that end holding stock, or give back stock received for them: the deliberately
+# low products stay out of them, so they end below their reorder point.
+_KEEP_LOW_OUT = {
+    Status.PENDING_APPROVAL,
+    Status.APPROVED,
+    Status.ON_HOLD,
+    Status.PARTIALLY_SHIPPED,
+    Status.CANCELLED,
+}
 _LINE_COUNTS = ((1, 18), (2, 24), (3, 22), (4, 16), (5, 12), (6, 8))
 
 
@@ -91,7 +98,7 @@ def order_plans(
     plans = []
     for index, (at, target) in enumerate(zip(instants, targets, strict=True)):
         customer = rng.choices(customers, weights)[0]
-        lines = _lines(rng, customer, master.products, exclude_low=target in _RESERVING)
+        lines = _lines(rng, customer, master.products, exclude_low=target in _KEEP_LOW_OUT)
         # The story may ask a special price on a line, so take the lines after it.
         steps = _OrderPlanner(rng, customer, lines, target, at, limit, max_discount).steps()
         plans.append(
@@ -215,7 +222,11 @@ class _OrderPlanner:
         desired = timedelta(hours=self.rng.uniform(*hours))
         room = self.limit - self.at
         gap = min(desired, room * self.rng.uniform(0.3, 0.6)) if room > timedelta(0) else desired
-        self.at += max(gap, timedelta(seconds=2))
+        at = self.at + max(gap, timedelta(seconds=2))
+        if action != "close":
+            # People work office hours; only the system closes orders at night.
+            at = _office_hours(at, self.rng, limit=self.limit)
+        self.at = at
         self._steps.append(Step(action, self.at, actor, params))
         if action == "invoice":
             self._invoices += 1
@@ -234,7 +245,11 @@ class _OrderPlanner:
         self._add("submit", self.rep, (0.1, 3))
 
     def _submit_and_approve(self, *, may_reject: bool = True) -> None:
-        if may_reject and self.rng.random() < 0.06:
+        roll = self.rng.random()
+        if roll < 0.12:
+            # A special price the approver grants.
+            self._force_approval()
+        elif may_reject and roll < 0.18:
             self._force_approval()
             self._submit()
             self._add(
@@ -324,7 +339,7 @@ class _OrderPlanner:
         if not self._ship_all(invoice_each=self.rng.random() < 0.5):
             self._add("invoice", "finance", (2, 72), basis="shipped")
         roll = self.rng.random()
-        if roll < 0.15:
+        if roll < 0.1:
             self._pay("partial")
             self._pay("full")
         else:
@@ -337,7 +352,7 @@ class _OrderPlanner:
                 (24, 240),
                 amount=Decimal(self.rng.randint(1, 20) * 1000),
                 method="bank_transfer",
-                bank_reference=self._bank_reference(),
+                bank_serial=self.rng.randrange(10**10),
             )
 
     def _maybe_hold_and_release(self) -> None:
@@ -389,7 +404,7 @@ class _OrderPlanner:
 
     def _ship_all(self, *, invoice_each: bool) -> bool:
         """Ship everything in one or two deliveries; returns whether invoices were made."""
-        if self.rng.random() < 0.25:
+        if self.rng.random() < 0.18:
             first, second = self._split_quantities()
             self._ship(first)
             if invoice_each:
@@ -415,11 +430,21 @@ class _OrderPlanner:
             mode=mode,
             method=method,
             fraction=Decimal(self.rng.randint(20, 70)) / 100,
-            bank_reference=self._bank_reference(),
+            bank_serial=self.rng.randrange(10**10),
         )
 
-    def _bank_reference(self) -> str:
-        return f"{timezone.localdate(self.at):%Y%m%d}{self.rng.randrange(10**10):010d}"
+
+def _office_hours(at: datetime, rng: random.Random, *, limit: datetime) -> datetime:
+    """`at`, or the next working morning when it falls at night or on a Sunday."""
+    local = timezone.localtime(at)
+    if local.weekday() != 6 and time(8, 30) <= local.time() <= time(18, 30):
+        return at
+    day = local.date() + timedelta(days=0 if local.time() < time(8, 30) else 1)
+    if day.weekday() == 6:
+        day += timedelta(days=1)
+    morning = timezone.make_aware(datetime.combine(day, time(8, 30)))
+    moved = morning + timedelta(minutes=rng.randint(0, 120))
+    return moved if moved < limit else at
 
 
 def _tracking_number(rng: random.Random, carrier: str) -> str:

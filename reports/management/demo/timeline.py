@@ -94,7 +94,7 @@ def backdate(clock: Clock) -> int:
             f"{operations.quote_name(field.column)} = %s" for field in [*stamps, *dates]
         )
         sql = (
-            f"UPDATE {operations.quote_name(model._meta.db_table)} SET {assignments} "  # noqa: S608
+            f"UPDATE {operations.quote_name(model._meta.db_table)} SET {assignments} "
             f"WHERE {operations.quote_name(model._meta.pk.column)} = %s"
         )
         with connection.cursor() as cursor:
