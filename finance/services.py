@@ -173,19 +173,14 @@ def payment_record(
         recorded_by=actor,
     )
     if allocate_to is not None:
-        payment_allocate(
-            payment_id=payment.pk,
-            invoice_id=allocate_to.pk,
-            amount=min(amount, allocate_to.open_amount),
-            actor=actor,
-        )
+        payment_allocate(payment_id=payment.pk, invoice_id=allocate_to.pk, amount=None, actor=actor)
         payment.refresh_from_db()
     return payment
 
 
 @transaction.atomic
 def payment_allocate(
-    *, payment_id: int, invoice_id: int, amount: Decimal, actor
+    *, payment_id: int, invoice_id: int, amount: Decimal | None, actor
 ) -> PaymentAllocation:
     """Reconcile (核销) part of a payment against an invoice.
 
@@ -197,6 +192,9 @@ def payment_allocate(
     _require(actor, "finance.allocate_payment")
     payment = Payment.objects.select_for_update().get(pk=payment_id)
     invoice = _invoice_lock(invoice_id)
+    if amount is None:
+        # "As much as fits", decided under the locks rather than from a stale read.
+        amount = min(invoice.open_amount, payment.unallocated_amount)
     amount = round_money(amount, invoice.currency)
     if amount <= ZERO:
         raise AmountNotPositive()

@@ -31,6 +31,15 @@ class OrderHasNoLines(OrderError):
     message = _("An order needs at least one line with a quantity.")
 
 
+class OrderHasInvoices(OrderError):
+    code = "order_has_invoices"
+    status = 409
+    message = _(
+        "Order %(number)s has issued invoices and cannot be cancelled; "
+        "finance must credit them first."
+    )
+
+
 class OrderNotEditable(OrderError):
     code = "order_not_editable"
     status = 409

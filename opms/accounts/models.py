@@ -7,6 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from opms.accounts.roles import Role
 
 
+def _is_cjk(text: str) -> bool:
+    return any("\u4e00" <= character <= "\u9fff" for character in text)
+
+
 class Team(models.Model):
     """A sales team; orders and customers belong to one."""
 
@@ -47,6 +51,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        """Chinese names read family name first, without a space (王芳); others as Django does."""
+        first, last = self.first_name.strip(), self.last_name.strip()
+        if _is_cjk(first) or _is_cjk(last):
+            return f"{last}{first}"
+        return super().get_full_name()
 
     @property
     def display_name(self) -> str:

@@ -18,6 +18,7 @@ from opms.core.numbering import next_document_number
 from orders.errors import (
     CommentRequired,
     InvoiceQuantityTooLarge,
+    OrderHasInvoices,
     OrderHasNoLines,
     OrderNotEditable,
     OrderPermissionDenied,
@@ -391,6 +392,8 @@ def order_cancel(
         raise CommentRequired()
     order = order_lock(order_id=order_id, expected_version=expected_version)
     guard_transition(order, "cancel", actor)
+    if order.invoiced_amount > ZERO:
+        raise OrderHasInvoices(number=order.number)
     if order.status != SalesOrder.Status.DRAFT:
         _release_reservations(order)
         # What was invoiced already left open-order exposure (it is a receivable now).

@@ -52,7 +52,7 @@ def test_width_pads_the_counter(year):
     assert next_document_number("INV", width=4) == f"INV-{year}-0042"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_callers_never_get_the_same_number(year):
     threads_count, per_thread = 8, 25
     barrier = threading.Barrier(threads_count)

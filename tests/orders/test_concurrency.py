@@ -17,7 +17,9 @@ from orders.models import ApprovalStep, LineReservation, OrderEvent, SalesOrder
 from orders.services import order_approve, order_reject, order_submit
 from tests.conftest import stocked_product
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed data that threads can see; the data migrations' rows (roles, approval policy)
+# are put back after the previous transactional test truncated them.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("migrated_data")]
 
 Status = SalesOrder.Status
 
@@ -162,7 +164,9 @@ def test_two_concurrent_approvals_let_exactly_one_win(users, pending_order):
     assert kinds(outcomes) == {"ok": 1, "OrderTransitionNotAllowed": 1}
     winner = next(outcome for outcome in outcomes if isinstance(outcome, SalesOrder))
     loser = next(o for o in outcomes if isinstance(o, OrderTransitionNotAllowed))
-    assert str(loser) == (f"Order {pending_order.number} cannot be approved while it is Approved.")
+    with translation.override("en"):
+        message = str(loser)
+    assert message == f"Order {pending_order.number} cannot be approved while it is Approved."
     pending_order.refresh_from_db()
     assert pending_order.status == Status.APPROVED
     approvals = OrderEvent.objects.filter(order=pending_order, action=OrderEvent.Action.APPROVED)
