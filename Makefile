@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/opms
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run install assets fonts messages migrate seed serve test test-deps lint chromium bench clean
+.PHONY: run install assets fonts messages migrate seed serve test test-deps lint chromium bench clean diagram
 
 run: install assets fonts messages migrate seed serve
 
@@ -69,3 +69,7 @@ test: test-deps lint
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var
+
+# The state diagrams of the documents (docs/state-machines.dot, checked by a test).
+diagram: install
+	LANGUAGE_CODE=en $(PY) manage.py graph_transitions orders.SalesOrder orders.Shipment finance.Invoice > docs/state-machines.dot

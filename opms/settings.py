@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django_filters",
     "template_partials",
     "simple_history",
+    "django_fsm",
     "opms.core",
     "opms.accounts",
     "customers",

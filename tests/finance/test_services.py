@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from customers.models import Customer
 from finance.errors import (
@@ -37,12 +37,6 @@ from tests.factories import CustomerFactory
 
 Status = SalesOrder.Status
 CLOSED_AUTOMATICALLY = "Closed automatically: shipped, invoiced and paid in full."
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 """Stock services: reserve all or nothing, release, issue through the ledger, receive."""
 
 import pytest
-from django.utils import translation
 
 from inventory.errors import InsufficientStock, StockLevelCorrupted
 from inventory.models import StockLevel, StockMove
@@ -13,12 +12,6 @@ from inventory.services import (
     stock_reserve,
 )
 from tests.factories import ProductFactory, WarehouseFactory
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def levels() -> list[tuple[int, int, int, int]]:

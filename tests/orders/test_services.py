@@ -14,6 +14,7 @@ from inventory.models import StockLevel, StockMove
 from orders.errors import (
     CommentRequired,
     OrderChangedConcurrently,
+    OrderHasInvoices,
     OrderHasNoLines,
     OrderNotEditable,
     OrderPermissionDenied,
@@ -54,12 +55,6 @@ from tests.factories import CustomerFactory, UserFactory
 Status = SalesOrder.Status
 Action = OrderEvent.Action
 CLOSED_AUTOMATICALLY = "Closed automatically: shipped, invoiced and paid in full."
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture
@@ -676,17 +671,15 @@ def test_deciding_an_order_that_is_not_pending_is_refused_with_a_message(
 
 
 def test_transition_refusal_is_worded_in_the_users_language(users, approved_order):
+    before = world(approved_order)
+
     with translation.override("zh-hans"):
         with pytest.raises(OrderTransitionNotAllowed) as refused:
             order_approve(order_id=approved_order.pk, actor=users["approver"])
-        expected = translation.gettext(
-            "Order %(number)s cannot be %(action)s while it is %(status)s."
-        ) % {
-            "number": approved_order.number,
-            "action": translation.gettext("approved"),
-            "status": translation.gettext("Approved"),
-        }
-        assert str(refused.value) == expected
+        message = str(refused.value)
+
+    assert message == f"订单 {approved_order.number} 当前状态为“已审批”，无法批准。"
+    assert world(approved_order) == before
 
 
 def test_approve_with_a_stale_version_is_refused(users, pending_order):
@@ -843,19 +836,19 @@ def test_cancel_a_pending_order_withdraws_its_approval_step(users, pending_order
     assert list(StockLevel.objects.values_list("reserved", flat=True)) == [0, 0, 0]
 
 
-def test_cancel_of_a_prepaid_order_releases_only_the_exposure_not_yet_invoiced(
-    users, approved_order
-):
+def test_cancel_of_an_invoiced_order_is_refused(users, approved_order):
     invoice = invoice_create(order_id=approved_order.pk, actor=users["finance"], basis="ordered")
     invoice_issue(invoice_id=invoice.pk, actor=users["finance"])
+    before = world(approved_order)
 
-    order_cancel(order_id=approved_order.pk, actor=users["manager"], comment="lost deal")
+    with pytest.raises(OrderHasInvoices) as refused:
+        order_cancel(order_id=approved_order.pk, actor=users["manager"], comment="lost deal")
 
-    customer = Customer.objects.get(pk=approved_order.customer_id)
-    assert (customer.open_order_amount, customer.receivable_amount) == (
-        Decimal("0.00"),
-        Decimal("3776.46"),
+    assert str(refused.value) == (
+        f"Order {approved_order.number} has issued invoices and cannot be cancelled; "
+        "finance must credit them first."
     )
+    assert world(approved_order) == before
 
 
 def test_cancel_after_a_shipment_is_refused(users, approved_order):
