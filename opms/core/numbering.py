@@ -11,7 +11,8 @@ def next_document_number(prefix: str, *, width: int = 6) -> str:
 
     One upsert statement on both PostgreSQL and SQLite: the row lock it takes is
     the only serialisation point, so concurrent callers never get the same value.
-    Numbers taken by a rolled-back transaction are skipped (gap-tolerant).
+    A rolled-back transaction rolls its increment back too; numbers stay unique and
+    readers must tolerate gaps (e.g. from deleted drafts).
     """
     year = timezone.localdate().year
     table = DocumentSequence._meta.db_table
