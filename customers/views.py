@@ -1,6 +1,5 @@
 """HTML views of customers."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -8,20 +7,14 @@ from django.utils.translation import gettext as _
 
 from customers import selectors
 from customers.models import Customer
-from opms.core.pagination import keyset_page
+from opms.core.pagination import page_from_request
 
 
 @login_required
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list_view(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    page = keyset_page(
-        selectors.customer_list(search=search),
-        ordering="code",
-        cursor=request.GET.get("cursor"),
-        direction=request.GET.get("direction", "next"),
-        size=settings.OPMS_PAGE_SIZE,
-    )
+    page = page_from_request(request, selectors.customer_list(search=search), ordering="code")
     return render(request, "customers/customer_list.html", {"page": page, "search": search})
 
 

@@ -1,6 +1,5 @@
 """HTML views of invoices, payments and allocations (核销): parse, call one service, render."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -14,7 +13,7 @@ from finance.filters import InvoiceFilter, PaymentFilter
 from finance.forms import AllocationForm, InvoiceCreateForm, InvoiceVoidForm, PaymentForm
 from finance.models import Invoice, Payment
 from opms.core.errors import DomainError
-from opms.core.pagination import keyset_page
+from opms.core.pagination import page_from_request
 from opms.core.pdf import render_pdf
 from opms.core.templatetags.opms import money
 from orders.models import SalesOrder
@@ -49,13 +48,7 @@ def to_reconcile_view(request: HttpRequest) -> HttpResponse:
 @permission_required("finance.view_invoice", raise_exception=True)
 def invoice_list_view(request: HttpRequest) -> HttpResponse:
     filterset = InvoiceFilter(request.GET, queryset=selectors.invoice_list())
-    page = keyset_page(
-        filterset.qs,
-        ordering="-created_at",
-        cursor=request.GET.get("cursor"),
-        direction=request.GET.get("direction", "next"),
-        size=settings.OPMS_PAGE_SIZE,
-    )
+    page = page_from_request(request, filterset.qs, ordering="-created_at")
     template = "finance/invoice_list.html#results" if request.htmx else "finance/invoice_list.html"
     return render(request, template, {"filter": filterset, "page": page})
 
@@ -197,13 +190,7 @@ def invoice_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("finance.view_payment", raise_exception=True)
 def payment_list_view(request: HttpRequest) -> HttpResponse:
     filterset = PaymentFilter(request.GET, queryset=selectors.payment_list())
-    page = keyset_page(
-        filterset.qs,
-        ordering="-created_at",
-        cursor=request.GET.get("cursor"),
-        direction=request.GET.get("direction", "next"),
-        size=settings.OPMS_PAGE_SIZE,
-    )
+    page = page_from_request(request, filterset.qs, ordering="-created_at")
     template = "finance/payment_list.html#results" if request.htmx else "finance/payment_list.html"
     return render(request, template, {"filter": filterset, "page": page})
 

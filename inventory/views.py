@@ -1,6 +1,5 @@
 """HTML views of products and stock levels."""
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -8,27 +7,14 @@ from django.utils.translation import gettext as _
 
 from inventory import selectors
 from inventory.models import Product
-from opms.core.pagination import keyset_page
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+from opms.core.pagination import int_or_none, page_from_request
 
 
 @login_required
 @permission_required("inventory.view_product", raise_exception=True)
 def product_list_view(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    page = keyset_page(
-        selectors.product_list(search=search),
-        ordering="sku",
-        cursor=request.GET.get("cursor"),
-        direction=request.GET.get("direction", "next"),
-        size=settings.OPMS_PAGE_SIZE,
-    )
+    page = page_from_request(request, selectors.product_list(search=search), ordering="sku")
     return render(request, "inventory/product_list.html", {"page": page, "search": search})
 
 
@@ -51,13 +37,11 @@ def product_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("inventory.view_stocklevel", raise_exception=True)
 def stock_list_view(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    warehouse_id = _int_or_none(request.GET.get("warehouse"))
-    page = keyset_page(
+    warehouse_id = int_or_none(request.GET.get("warehouse"))
+    page = page_from_request(
+        request,
         selectors.stock_level_list(warehouse_id=warehouse_id, search=search),
         ordering="product_id",
-        cursor=request.GET.get("cursor"),
-        direction=request.GET.get("direction", "next"),
-        size=settings.OPMS_PAGE_SIZE,
     )
     context = {
         "page": page,

@@ -1,6 +1,5 @@
 """HTML views of orders, approvals and shipments: parse, call one service, render."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +12,7 @@ from django_fsm import can_proceed, has_transition_perm
 from inventory.selectors import product_search, warehouse_list
 from opms.core.errors import DomainError
 from opms.core.htmx import trigger
-from opms.core.pagination import keyset_page
+from opms.core.pagination import int_or_none, page_from_request
 from opms.core.pdf import render_pdf
 from orders import selectors, services
 from orders.filters import OrderFilter, ShipmentFilter
@@ -36,13 +35,7 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
     )
     sort = request.GET.get("sort", "created")
     ordering = selectors.LIST_ORDERINGS.get(sort, "-created_at")
-    page = keyset_page(
-        filterset.qs,
-        ordering=ordering,
-        cursor=request.GET.get("cursor"),
-        direction=request.GET.get("direction", "next"),
-        size=settings.OPMS_PAGE_SIZE,
-    )
+    page = page_from_request(request, filterset.qs, ordering=ordering)
     template = "orders/order_list.html#results" if request.htmx else "orders/order_list.html"
     return render(request, template, {"filter": filterset, "page": page, "sort": sort})
 
@@ -57,7 +50,7 @@ def approval_list_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("orders.add_shipment", raise_exception=True)
 def to_ship_view(request: HttpRequest) -> HttpResponse:
-    warehouse_id = _int_or_none(request.GET.get("warehouse"))
+    warehouse_id = int_or_none(request.GET.get("warehouse"))
     context = {
         "orders": list(selectors.orders_to_ship(warehouse_id=warehouse_id)[:200]),
         "pick_lists": list(selectors.shipments_to_pick(warehouse_id=warehouse_id)[:200]),
@@ -71,13 +64,7 @@ def to_ship_view(request: HttpRequest) -> HttpResponse:
 @permission_required("orders.view_shipment", raise_exception=True)
 def shipment_list_view(request: HttpRequest) -> HttpResponse:
     filterset = ShipmentFilter(request.GET, queryset=selectors.shipment_list())
-    page = keyset_page(
-        filterset.qs,
-        ordering="-created_at",
-        cursor=request.GET.get("cursor"),
-        direction=request.GET.get("direction", "next"),
-        size=settings.OPMS_PAGE_SIZE,
-    )
+    page = page_from_request(request, filterset.qs, ordering="-created_at")
     return render(request, "orders/shipment_list.html", {"filter": filterset, "page": page})
 
 
@@ -128,7 +115,7 @@ def _order_form_context(header, formset, order=None) -> dict:
     warehouse = (
         header.cleaned_data.get("warehouse") if header.is_bound and header.is_valid() else None
     )
-    warehouse_id = warehouse.pk if warehouse else _int_or_none(header["warehouse"].value())
+    warehouse_id = warehouse.pk if warehouse else int_or_none(header["warehouse"].value())
     preview = selectors.order_preview(rows=_line_rows(formset), warehouse_id=warehouse_id)
     return {
         "header": header,
@@ -485,13 +472,6 @@ def shipment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
         return shipment_detail_view(request, pk, error=str(error), status=422)
     messages.success(request, _("Pick list %(number)s cancelled.") % {"number": shipment.number})
     return redirect(reverse("orders:detail", args=[shipment.order_id]))
-
-
-def _int_or_none(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 @login_required

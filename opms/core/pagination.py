@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
 
 
@@ -94,3 +95,22 @@ def keyset_page(
         next_cursor = key(rows[-1]) if has_more else None
         previous_cursor = key(rows[0]) if position else None
     return Page(items=rows, next_cursor=next_cursor, previous_cursor=previous_cursor)
+
+
+def page_from_request(request, queryset: QuerySet, *, ordering: str) -> Page:
+    """The page a list view shows: cursor and direction from the query string."""
+    return keyset_page(
+        queryset,
+        ordering=ordering,
+        cursor=request.GET.get("cursor"),
+        direction=request.GET.get("direction", "next"),
+        size=settings.OPMS_PAGE_SIZE,
+    )
+
+
+def int_or_none(value) -> int | None:
+    """A query-string id, or None when it is missing or not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
