@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F
 
 from inventory.errors import InsufficientStock, StockLevelCorrupted
@@ -122,11 +122,10 @@ def stock_receive(
     actor=None,
 ) -> StockMove:
     """Book stock in (or out, with a negative adjustment) through the ledger."""
-    try:
-        with transaction.atomic():
-            StockLevel.objects.create(product_id=product_id, warehouse_id=warehouse_id)
-    except IntegrityError:
-        pass  # the row exists already; the unique constraint decided it
+    # Insert the level if it is new; the unique constraint settles concurrent first receipts.
+    StockLevel.objects.bulk_create(
+        [StockLevel(product_id=product_id, warehouse_id=warehouse_id)], ignore_conflicts=True
+    )
     updated = StockLevel.objects.filter(
         product_id=product_id,
         warehouse_id=warehouse_id,
