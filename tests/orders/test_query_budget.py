@@ -1,0 +1,36 @@
+"""DESIGN.md's budget: order entry with 5 lines (pricing, credit, reservation, approval
+routing, audit) in at most 25 SQL statements — entry and submit together."""
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from inventory.services import stock_receive
+from orders.models import SalesOrder
+from orders.services import LineInput, order_create, order_submit
+from tests.factories import ProductFactory
+
+
+def test_entering_and_submitting_a_five_line_order_stays_within_the_budget(
+    users, customer, warehouse
+):
+    products = [ProductFactory() for _ in range(5)]
+    for product in products:
+        stock_receive(product_id=product.pk, warehouse_id=warehouse.pk, quantity=1000)
+    with CaptureQueriesContext(connection) as entry:
+        order = order_create(
+            actor=users["sales"],
+            customer=customer,
+            warehouse=warehouse,
+            lines=[LineInput(product_id=p.pk, quantity=100) for p in products],
+        )
+    with CaptureQueriesContext(connection) as submit:
+        order = order_submit(order_id=order.pk, actor=users["sales"])
+    assert order.status == SalesOrder.Status.PENDING_APPROVAL
+    statements = [
+        q
+        for q in entry.captured_queries + submit.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+    # 7 to enter (number, products, order + history, lines + history, event) and
+    # 16 to submit (lock, permissions, lines, 5 reservations, ...).
+    assert len(statements) == 23
