@@ -112,18 +112,30 @@ def _edit_lines(request: HttpRequest):
 
 
 def _order_form_context(header, formset, order=None) -> dict:
-    warehouse = (
-        header.cleaned_data.get("warehouse") if header.is_bound and header.is_valid() else None
-    )
-    warehouse_id = warehouse.pk if warehouse else int_or_none(header["warehouse"].value())
+    warehouse_id = int_or_none(header["warehouse"].value())
     preview = selectors.order_preview(rows=_line_rows(formset), warehouse_id=warehouse_id)
+    customer = _chosen_customer(header)
     return {
         "header": header,
         "formset": formset,
         "rows": list(zip(formset.forms, preview.lines, strict=True)),
         "preview": preview,
         "order": order,
+        "customer": customer,
+        "credit_short": bool(
+            customer
+            and customer.has_credit_limit
+            and preview.total_amount > customer.available_credit_amount
+        ),
     }
+
+
+def _chosen_customer(header):
+    """The customer picked in the header (valid choices only), for its terms and credit."""
+    customer_id = int_or_none(header["customer"].value())
+    if customer_id is None:
+        return None
+    return header.fields["customer"].queryset.filter(pk=customer_id).first()
 
 
 @login_required
@@ -180,7 +192,7 @@ def _order_save(request: HttpRequest, *, order: SalesOrder | None) -> HttpRespon
         context = _order_form_context(header, formset, order)
         template = "orders/order_form.html#lines" if request.htmx else "orders/order_form.html"
         return render(request, template, context)
-    if request.htmx and request.htmx.trigger == "order-lines":
+    if request.htmx and request.htmx.trigger == "order-form":
         context = {**_order_form_context(header, formset, order), "oob": True}
         return render(request, "orders/order_form.html#computed", context)
     if not (header.is_valid() and formset.is_valid()):

@@ -79,13 +79,15 @@ def test_line_table_recalculates_without_replacing_inputs(
         reverse("orders:create"),
         _line_post(customer, warehouse, [(products[0].sku, 3)]),
         HTTP_HX_REQUEST="true",
-        HTTP_HX_TRIGGER="order-lines",
+        HTTP_HX_TRIGGER="order-form",
     )
     body = response.content.decode()
     assert response.status_code == 200
     assert 'id="line-0-amount" hx-swap-oob="true"' in body
     assert "¥960.00" in body  # 3 × 320.00
     assert "<input" not in body
+    assert 'id="customer-credit" class="small" hx-swap-oob="true"' in body
+    assert "30 days" in body
 
 
 def test_adding_a_line_renders_one_more_row(client, users, customer, warehouse, products):
@@ -208,3 +210,20 @@ def test_healthz_answers_503_when_the_broker_is_down(client, db, settings):
     assert response.status_code == 503
     assert response.json()["broker"].startswith("error")
     assert response.json()["database"] == "ok"
+
+
+def test_order_form_warns_when_the_order_goes_over_the_credit_limit(
+    client, users, customer, warehouse, products
+):
+    customer.credit_limit_amount = Decimal("500.00")
+    customer.save()
+    client.force_login(users["sales"])
+    response = client.post(
+        reverse("orders:create"),
+        _line_post(customer, warehouse, [(products[0].sku, 3)]),
+        HTTP_HX_REQUEST="true",
+        HTTP_HX_TRIGGER="order-form",
+    )
+    body = response.content.decode()
+    assert "¥500.00" in body
+    assert "will need an approval" in body
