@@ -38,6 +38,10 @@ def ship(page, base: str, number: str, quantities: list[int] | None, tracking: s
         for index, quantity in enumerate(quantities):
             inputs.nth(index).fill(str(quantity))
     page.get_by_role("button", name="Create pick list").click()
+    page.wait_for_load_state()
+    refusal = page.locator("[data-testid=error]")
+    assert refusal.count() == 0, f"pick list refused: {refusal.all_inner_texts()} {page.url}"
+    expect(page.locator("[data-testid=shipment-number]")).to_be_visible()
     page.select_option("#id_carrier", label="顺丰速运")
     page.fill("#id_tracking_number", tracking)
     page.click("[data-testid=confirm-shipment]")
