@@ -57,7 +57,10 @@ def new_page(browser):
         context = browser.new_context(**options)
         context.set_default_timeout(15_000)
         contexts.append(context)
-        return context.new_page()
+        page = context.new_page()
+        # Shown by pytest only when a journey fails: what the browser asked and got.
+        page.on("response", lambda r: print("browser:", r.request.method, r.url, r.status))
+        return page
 
     yield make
     for context in contexts:

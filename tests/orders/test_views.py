@@ -4,8 +4,9 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
-from orders.models import SalesOrder
+from orders.models import SalesOrder, SalesOrderLine
 from orders.services import order_approve, order_submit
 from tests.factories import TeamFactory, UserFactory
 
@@ -227,3 +228,17 @@ def test_order_form_warns_when_the_order_goes_over_the_credit_limit(
     body = response.content.decode()
     assert "¥500.00" in body
     assert "will need an approval" in body
+
+
+def test_ids_in_forms_are_never_rendered_with_thousand_separators(
+    client, users, products, make_order
+):
+    order = make_order([(products[1], 5)])
+    SalesOrderLine.objects.filter(order=order).update(id=12345)
+    order_submit(order_id=order.pk, actor=users["sales"])
+    client.force_login(users["warehouse"])
+    with translation.override("zh-hans"):
+        body = client.get(reverse("orders:ship", args=[order.pk])).content.decode()
+    assert 'name="ship-12345"' in body
+    response = client.post(reverse("orders:ship", args=[order.pk]), {"ship-12345": "5"})
+    assert response.status_code == 302
