@@ -1,18 +1,19 @@
 """Every write to orders and shipments; re-exports the public services."""
 
+from orders.services.approval import order_approve, order_reject
 from orders.services.lifecycle import (
     LineInput,
-    order_approve,
     order_cancel,
-    order_close,
     order_create,
     order_hold,
-    order_record_invoice,
-    order_record_payment,
-    order_reject,
     order_release_hold,
     order_submit,
     order_update,
+)
+from orders.services.settlement import (
+    order_close,
+    order_record_invoice,
+    order_record_payment,
     orders_close_completed,
 )
 from orders.services.shipping import (

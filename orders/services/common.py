@@ -6,13 +6,14 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
 
+from inventory.services import StockRequest, stock_release
 from opms.core.money import round_money
 from orders.errors import (
     OrderChangedConcurrently,
     OrderPermissionDenied,
     OrderTransitionNotAllowed,
 )
-from orders.models import OrderEvent, SalesOrder
+from orders.models import LineReservation, OrderEvent, SalesOrder
 
 ACTION_VERBS = {
     "submit": _("submitted"),
@@ -115,3 +116,15 @@ def line_amounts(
     net = gross - discount
     tax = round_money(net * tax_rate, currency)
     return LineAmounts(gross, discount, net, tax)
+
+
+def reservations_release(order: SalesOrder) -> None:
+    """Give back the stock still held for the order and drop its reservations."""
+    reservations = list(
+        LineReservation.objects.filter(line__order=order, quantity__gt=0).order_by("pk")
+    )
+    if reservations:
+        stock_release(
+            requests=[StockRequest(r.product_id, r.warehouse_id, r.quantity) for r in reservations]
+        )
+    LineReservation.objects.filter(line__order=order).delete()

@@ -1,10 +1,9 @@
-"""The sales order lifecycle: create, edit, submit, approve, reject, cancel, hold, close."""
+"""The sales order lifecycle: create, edit, submit, cancel, hold and release."""
 
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -12,17 +11,15 @@ from customers.errors import CustomerInactive
 from customers.models import Customer
 from customers.services import customer_exposure_adjust
 from inventory.models import Product, Warehouse
-from inventory.services import StockRequest, stock_release, stock_reserve
+from inventory.services import StockRequest, stock_reserve
 from opms.core.money import ZERO, round_money
 from opms.core.numbering import next_document_number
 from orders.errors import (
     CommentRequired,
-    InvoiceQuantityTooLarge,
     OrderHasInvoices,
     OrderHasNoLines,
     OrderNotEditable,
     OrderPermissionDenied,
-    OrderTransitionNotAllowed,
 )
 from orders.models import (
     ApprovalPolicy,
@@ -39,6 +36,7 @@ from orders.services.common import (
     line_amounts,
     order_lock,
     order_save,
+    reservations_release,
 )
 
 
@@ -271,118 +269,6 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
     return order
 
 
-def _current_step(order: SalesOrder) -> ApprovalStep | None:
-    return (
-        order.approval_steps.select_for_update()
-        .filter(status=ApprovalStep.Status.PENDING)
-        .order_by("level", "pk")
-        .first()
-    )
-
-
-def _may_decide(actor, step: ApprovalStep | None) -> bool:
-    if actor.is_superuser:
-        return True
-    if step is None:
-        return actor.has_perm("orders.approve_salesorder")
-    return actor.groups.filter(pk=step.approver_group_id).exists() or actor.has_perm(
-        "orders.hold_salesorder"
-    )
-
-
-@transaction.atomic
-def order_approve(
-    *, order_id: int, actor, comment: str = "", expected_version: int | None = None
-) -> SalesOrder:
-    """Approve the order's current step; the last step moves the order to approved.
-
-    Exactly one of two concurrent approvers wins: the row lock serialises them and
-    the loser sees the new state. Raises OrderTransitionNotAllowed,
-    OrderPermissionDenied, OrderChangedConcurrently.
-    """
-    order = order_lock(order_id=order_id, expected_version=expected_version)
-    guard_transition(order, "approve", actor)
-    step = _current_step(order)
-    if not _may_decide(actor, step):
-        raise OrderPermissionDenied(number=order.number, action=_("approve"))
-    now = timezone.now()
-    if step is not None:
-        step.status = ApprovalStep.Status.APPROVED
-        step.decided_by = actor
-        step.decided_at = now
-        step.comment = comment
-        step.save(update_fields=["status", "decided_by", "decided_at", "comment"])
-    remaining = order.approval_steps.filter(status=ApprovalStep.Status.PENDING).exists()
-    from_status = order.status
-    if not remaining:
-        order.approve()
-        order_save(order, ["status", "approved_at"])
-    else:
-        order_save(order, [])
-    event_record(
-        order=order,
-        action=OrderEvent.Action.APPROVED,
-        actor=actor,
-        from_status=from_status,
-        to_status=order.status,
-        comment=comment,
-        payload={"level": step.level if step else None},
-    )
-    return order
-
-
-def _release_reservations(order: SalesOrder) -> None:
-    reservations = list(
-        LineReservation.objects.filter(line__order=order, quantity__gt=0).order_by("pk")
-    )
-    if reservations:
-        stock_release(
-            requests=[StockRequest(r.product_id, r.warehouse_id, r.quantity) for r in reservations]
-        )
-    LineReservation.objects.filter(line__order=order).delete()
-
-
-@transaction.atomic
-def order_reject(
-    *, order_id: int, actor, comment: str, expected_version: int | None = None
-) -> SalesOrder:
-    """Reject the order back to draft with the reason; its reservations are released.
-
-    Raises CommentRequired, OrderTransitionNotAllowed, OrderPermissionDenied.
-    """
-    if not comment.strip():
-        raise CommentRequired()
-    order = order_lock(order_id=order_id, expected_version=expected_version)
-    guard_transition(order, "reject", actor)
-    step = _current_step(order)
-    if not _may_decide(actor, step):
-        raise OrderPermissionDenied(number=order.number, action=_("reject"))
-    now = timezone.now()
-    if step is not None:
-        step.status = ApprovalStep.Status.REJECTED
-        step.decided_by = actor
-        step.decided_at = now
-        step.comment = comment
-        step.save(update_fields=["status", "decided_by", "decided_at", "comment"])
-    order.approval_steps.filter(status=ApprovalStep.Status.PENDING).update(
-        status=ApprovalStep.Status.WITHDRAWN
-    )
-    _release_reservations(order)
-    customer_exposure_adjust(customer_id=order.customer_id, open_order_delta=-order.total_amount)
-    from_status = order.status
-    order.reject(reason=comment)
-    order_save(order, ["status", "reject_reason", "submitted_at"])
-    event_record(
-        order=order,
-        action=OrderEvent.Action.REJECTED,
-        actor=actor,
-        from_status=from_status,
-        to_status=order.status,
-        comment=comment,
-    )
-    return order
-
-
 @transaction.atomic
 def order_cancel(
     *, order_id: int, actor, comment: str, expected_version: int | None = None
@@ -395,7 +281,7 @@ def order_cancel(
     if order.invoiced_amount > ZERO:
         raise OrderHasInvoices(number=order.number)
     if order.status != SalesOrder.Status.DRAFT:
-        _release_reservations(order)
+        reservations_release(order)
         # What was invoiced already left open-order exposure (it is a receivable now).
         customer_exposure_adjust(
             customer_id=order.customer_id,
@@ -461,92 +347,3 @@ def order_release_hold(
         comment=comment,
     )
     return order
-
-
-@transaction.atomic
-def order_record_invoice(
-    *, order_id: int, line_quantities: dict[int, int], amount: Decimal, reference: str, actor
-) -> SalesOrder:
-    """Record that an invoice was issued for these line quantities (called by finance).
-
-    The invoiced amount leaves the customer's open-order exposure (finance moves it
-    to receivables). Raises OrderTransitionNotAllowed (the order is not approved, e.g.
-    cancelled after the invoice was drafted), InvoiceQuantityTooLarge.
-    """
-    order = order_lock(order_id=order_id)
-    if not order.is_invoiceable:
-        raise OrderTransitionNotAllowed(
-            number=order.number, action=_("invoiced"), status=order.get_status_display()
-        )
-    lines = {
-        line.pk: line
-        for line in order.lines.select_for_update().filter(pk__in=line_quantities).order_by("pk")
-    }
-    for line_id, quantity in sorted(line_quantities.items()):
-        line = lines[line_id]
-        if line.quantity_invoiced + quantity > line.quantity:
-            raise InvoiceQuantityTooLarge(
-                line=line.line_no, wanted=quantity, open=line.quantity - line.quantity_invoiced
-            )
-        line.quantity_invoiced += quantity
-    SalesOrderLine.objects.bulk_update(list(lines.values()), ["quantity_invoiced"])
-    order.invoiced_amount += amount
-    order_save(order, ["invoiced_amount"])
-    customer_exposure_adjust(customer_id=order.customer_id, open_order_delta=-amount)
-    event_record(
-        order=order,
-        action=OrderEvent.Action.INVOICED,
-        actor=actor,
-        comment=reference,
-        payload={"invoice": reference, "amount": str(amount)},
-    )
-    return order
-
-
-@transaction.atomic
-def order_record_payment(*, order_id: int, amount: Decimal, reference: str, actor) -> SalesOrder:
-    """Record money allocated to this order's invoices; close the order when it is settled."""
-    order = order_lock(order_id=order_id)
-    order.paid_amount += amount
-    order_save(order, ["paid_amount"])
-    event_record(
-        order=order,
-        action=OrderEvent.Action.PAID,
-        actor=actor,
-        comment=reference,
-        payload={"reference": reference, "amount": str(amount)},
-    )
-    _close_if_settled(order)
-    return order
-
-
-def _close_if_settled(order: SalesOrder) -> bool:
-    if order.status != SalesOrder.Status.SHIPPED or not order.is_settled():
-        return False
-    from_status = order.status
-    order.close()
-    order_save(order, ["status", "closed_at"])
-    event_record(
-        order=order,
-        action=OrderEvent.Action.CLOSED,
-        actor=None,
-        from_status=from_status,
-        to_status=order.status,
-        comment=_("Closed automatically: shipped, invoiced and paid in full."),
-    )
-    return True
-
-
-@transaction.atomic
-def order_close(*, order_id: int) -> bool:
-    """Close the order if it is fully shipped, invoiced and paid (done by the system)."""
-    order = order_lock(order_id=order_id)
-    return _close_if_settled(order)
-
-
-def orders_close_completed() -> int:
-    """Close every settled shipped order; safe to run twice. Returns how many closed."""
-    candidates = SalesOrder.objects.filter(status=SalesOrder.Status.SHIPPED).values_list(
-        "pk", flat=True
-    )
-    return sum(order_close(order_id=pk) for pk in candidates)
