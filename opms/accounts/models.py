@@ -36,6 +36,11 @@ class Team(models.Model):
 class User(AbstractUser):
     """An OPMS user; what they may do comes from their role groups."""
 
+    class Scope(models.TextChoices):
+        OWN = "own", _("Own orders and customers")
+        TEAM = "team", _("The team's orders and customers")
+        ALL = "all", _("All orders and customers")
+
     team = models.ForeignKey(
         Team,
         verbose_name=_("team"),
@@ -43,6 +48,13 @@ class User(AbstractUser):
         null=True,
         blank=True,
         related_name="members",
+    )
+    sales_scope = models.CharField(
+        _("sales sees"),
+        max_length=4,
+        choices=Scope.choices,
+        default=Scope.TEAM,
+        help_text=_("Which orders and customers a sales user sees; other roles see all."),
     )
 
     class Meta(AbstractUser.Meta):
