@@ -12,3 +12,14 @@ class CustomerError(DomainError):
 class CustomerInactive(CustomerError):
     code = "customer_inactive"
     message = _("Customer %(customer)s is inactive and cannot order.")
+
+
+class ComplaintStatusNotAllowed(CustomerError):
+    code = "complaint_status_not_allowed"
+    status = 409
+    message = _("Complaint “%(title)s” is %(status)s and cannot become %(target)s.")
+
+
+class ResolutionRequired(CustomerError):
+    code = "resolution_required"
+    message = _("Describe how the complaint was resolved.")

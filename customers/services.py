@@ -1,11 +1,22 @@
-"""Writes to customers: creation and the exposure figures other apps keep current."""
+"""Writes to customers: creation, exposure figures, complaints and the interaction log."""
 
 from decimal import Decimal
+from functools import partial
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 
-from customers.models import Customer
+from customers.credit import (
+    credit_alert_lines,
+    credit_alert_reached,
+    credit_exposure,
+    credit_limit_for,
+    credit_policy_get,
+)
+from customers.errors import ComplaintStatusNotAllowed, ResolutionRequired
+from customers.models import Complaint, CreditAlert, Customer, Interaction
+from customers.tasks import credit_alert_notify_task
 from opms.core.money import ZERO
 
 
@@ -32,3 +43,128 @@ def customer_exposure_adjust(
         open_order_amount=F("open_order_amount") + open_order_delta,
         receivable_amount=F("receivable_amount") + receivable_delta,
     )
+    if open_order_delta + receivable_delta:
+        credit_alerts_refresh(customer_id=customer_id)
+
+
+@transaction.atomic
+def complaint_log(
+    *,
+    customer: Customer,
+    actor,
+    title: str,
+    category: str,
+    severity: str = Complaint.Severity.MEDIUM,
+    description: str = "",
+    order_reference: str = "",
+    owner=None,
+) -> Complaint:
+    """Log a complaint (客诉) against a customer, optionally about one of its orders."""
+    complaint = Complaint(
+        customer=customer,
+        title=title,
+        category=category,
+        severity=severity,
+        description=description,
+        order_reference=order_reference,
+        owner=owner or actor,
+        created_by=actor,
+    )
+    complaint.full_clean()
+    complaint.save()
+    return complaint
+
+
+COMPLAINT_FLOW = {
+    Complaint.Status.OPEN: {Complaint.Status.IN_PROGRESS, Complaint.Status.RESOLVED},
+    Complaint.Status.IN_PROGRESS: {Complaint.Status.RESOLVED},
+    Complaint.Status.RESOLVED: set(),
+}
+
+
+@transaction.atomic
+def complaint_advance(*, complaint_id: int, actor, status: str, resolution: str = "") -> Complaint:
+    """Move a complaint on (open → in progress → resolved); resolving needs a resolution.
+
+    Raises ComplaintStatusNotAllowed, ResolutionRequired.
+    """
+    complaint = Complaint.objects.select_for_update().get(pk=complaint_id)
+    if status not in COMPLAINT_FLOW[complaint.status]:
+        raise ComplaintStatusNotAllowed(
+            title=complaint.title,
+            status=complaint.get_status_display(),
+            target=Complaint.Status(status).label,
+        )
+    if status == Complaint.Status.RESOLVED:
+        if not resolution.strip():
+            raise ResolutionRequired()
+        complaint.resolution = resolution
+        complaint.resolved_at = timezone.now()
+    complaint.status = status
+    complaint._change_reason = resolution
+    complaint.save(update_fields=["status", "resolution", "resolved_at"])
+    return complaint
+
+
+@transaction.atomic
+def interaction_log(*, customer: Customer, actor, kind: str, note: str) -> Interaction:
+    """Add a call, visit or note to the customer's interaction log."""
+    interaction = Interaction(customer=customer, actor=actor, kind=kind, note=note)
+    interaction.full_clean()
+    interaction.save()
+    return interaction
+
+
+def credit_open_orders_add(*, customer: Customer, amount: Decimal) -> None:
+    """Add an order to the locked customer's open-order exposure (see credit_check_lock)
+    and raise the credit alerts the new exposure crosses."""
+    policy = getattr(customer, "_credit_policy", None)
+    before = credit_exposure(customer)
+    customer.open_order_amount += amount
+    Customer.objects.filter(pk=customer.pk).update(open_order_amount=customer.open_order_amount)
+    limit = credit_limit_for(customer, policy)
+    if limit is None or policy is None:
+        return
+    after = credit_exposure(customer)
+    for level, line in credit_alert_lines(limit, policy):
+        if not credit_alert_reached(level, before, line) and credit_alert_reached(
+            level, after, line
+        ):
+            _credit_alert_raise(customer=customer, level=level, exposure=after, limit=limit)
+
+
+def _credit_alert_raise(
+    *, customer: Customer, level: str, exposure: Decimal, limit: Decimal
+) -> None:
+    # The partial unique constraint keeps one open alert per level: a second crossing
+    # while the first alert is still open adds nothing.
+    try:
+        with transaction.atomic():
+            alert = CreditAlert.objects.create(
+                customer=customer, level=level, exposure_amount=exposure, limit_amount=limit
+            )
+    except IntegrityError:
+        return
+    transaction.on_commit(partial(credit_alert_notify_task.delay, alert.pk))
+
+
+def credit_alerts_refresh(*, customer_id: int) -> None:
+    """Raise the alerts the customer's exposure reached and clear those it fell back under."""
+    customer = Customer.objects.get(pk=customer_id)
+    policy = credit_policy_get()
+    limit = credit_limit_for(customer, policy)
+    exposure = credit_exposure(customer)
+    open_levels = set(
+        CreditAlert.objects.filter(customer_id=customer_id, cleared_at__isnull=True).values_list(
+            "level", flat=True
+        )
+    )
+    lines = [] if limit is None or policy is None else credit_alert_lines(limit, policy)
+    reached = {level for level, line in lines if credit_alert_reached(level, exposure, line)}
+    gone = open_levels - reached
+    if gone:
+        CreditAlert.objects.filter(
+            customer_id=customer_id, cleared_at__isnull=True, level__in=gone
+        ).update(cleared_at=timezone.now())
+    for level in reached - open_levels:
+        _credit_alert_raise(customer=customer, level=level, exposure=exposure, limit=limit)

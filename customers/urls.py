@@ -1,4 +1,4 @@
-"""URLs of customers."""
+"""URLs of customers (the customer page itself is reports:customer)."""
 
 from django.urls import path
 
@@ -8,5 +8,7 @@ app_name = "customers"
 
 urlpatterns = [
     path("", views.customer_list_view, name="list"),
-    path("<int:pk>/", views.customer_detail_view, name="detail"),
+    path("<int:pk>/complaints/", views.complaint_create_view, name="complaint_create"),
+    path("complaints/<int:pk>/advance/", views.complaint_advance_view, name="complaint_advance"),
+    path("<int:pk>/interactions/", views.interaction_create_view, name="interaction_create"),
 ]

@@ -1,12 +1,20 @@
-"""HTML views of customers."""
+"""HTML views of customers: the scoped list, complaints and the interaction log.
 
+The customer 360 page reads orders and finance too, so it lives in `reports`.
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from customers import selectors
-from customers.models import Customer
+from customers import selectors, services
+from customers.complaint_forms import ComplaintAdvanceForm, ComplaintForm, InteractionForm
+from customers.models import Complaint, Customer
+from opms.core.errors import DomainError
 from opms.core.pagination import page_from_request
 
 
@@ -14,18 +22,72 @@ from opms.core.pagination import page_from_request
 @permission_required("customers.view_customer", raise_exception=True)
 def customer_list_view(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
-    page = page_from_request(request, selectors.customer_list(search=search), ordering="code")
+    customers = selectors.customer_list(user=request.user, search=search)
+    page = page_from_request(request, customers, ordering="code")
     return render(request, "customers/customer_list.html", {"page": page, "search": search})
 
 
-@login_required
-@permission_required("customers.view_customer", raise_exception=True)
-def customer_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _customer_or_404(request: HttpRequest, pk: int) -> Customer:
     try:
-        customer = selectors.customer_get(pk=pk)
+        return selectors.customer_get(pk=pk, user=request.user)
     except Customer.DoesNotExist as missing:
         raise Http404(_("No such customer.")) from missing
-    history = list(customer.history.select_related("history_user").order_by("-history_date")[:20])
-    return render(
-        request, "customers/customer_detail.html", {"customer": customer, "history": history}
-    )
+
+
+def _back_to_customer(customer_id: int) -> HttpResponse:
+    return redirect(reverse("reports:customer", args=[customer_id]) + "#complaints")
+
+
+@require_POST
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def complaint_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer_or_404(request, pk)
+    form = ComplaintForm(request.POST)
+    if not form.is_valid():
+        errors = "; ".join(
+            f"{form.fields[name].label}: {' '.join(e)}" for name, e in form.errors.items()
+        )
+        messages.error(request, _("The complaint was not logged: %(errors)s") % {"errors": errors})
+        return _back_to_customer(customer.pk)
+    complaint = services.complaint_log(customer=customer, actor=request.user, **form.cleaned_data)
+    messages.success(request, _("Complaint “%(title)s” logged.") % {"title": complaint.title})
+    return _back_to_customer(customer.pk)
+
+
+@require_POST
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def complaint_advance_view(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        complaint = Complaint.objects.get(pk=pk)
+    except Complaint.DoesNotExist as missing:
+        raise Http404(_("No such complaint.")) from missing
+    customer = _customer_or_404(request, complaint.customer_id)
+    form = ComplaintAdvanceForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid status."))
+        return _back_to_customer(customer.pk)
+    try:
+        services.complaint_advance(
+            complaint_id=complaint.pk, actor=request.user, **form.cleaned_data
+        )
+    except DomainError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Complaint updated."))
+    return _back_to_customer(customer.pk)
+
+
+@require_POST
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def interaction_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer_or_404(request, pk)
+    form = InteractionForm(request.POST)
+    if form.is_valid():
+        services.interaction_log(customer=customer, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("Added to the interaction log."))
+    else:
+        messages.error(request, _("Write a note to log the interaction."))
+    return redirect(reverse("reports:customer", args=[customer.pk]) + "#interactions")

@@ -3,8 +3,12 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import F, Prefetch, Q, QuerySet, Sum
+from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
+from customers.credit import CreditFigures, credit_figures, credit_policy_get
+from customers.models import Customer
 from finance.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from opms.core.money import ZERO, round_money
 from orders.models import SalesOrder, SalesOrderLine
@@ -174,3 +178,62 @@ def invoice_preview(*, order: SalesOrder, basis: str) -> InvoicePreview:
         net_amount=sum((row.net_amount for row in rows), ZERO),
         tax_amount=sum((row.tax_amount for row in rows), ZERO),
     )
+
+
+@dataclass(frozen=True)
+class CustomerCreditRow:
+    customer: Customer
+    figures: CreditFigures
+    unallocated_amount: Decimal
+    overdue_amount: Decimal
+
+
+def customers_by_credit_use(*, limit: int = 200) -> list[CustomerCreditRow]:
+    """Customers with exposure, by share of their credit limit used (unlimited ones last).
+
+    Exposure here is net of unallocated payments; overdue = open invoices past due.
+    Three statements whatever the number of customers.
+    """
+    today = timezone.localdate()
+    unallocated = (
+        Payment.objects.filter(customer=OuterRef("pk"))
+        .values("customer")
+        .annotate(total=Sum(F("amount") - F("allocated_amount")))
+        .values("total")
+    )
+    overdue = (
+        Invoice.objects.filter(customer=OuterRef("pk"), status__in=Invoice.OPEN, due_on__lt=today)
+        .values("customer")
+        .annotate(total=Sum(F("total_amount") - F("allocated_amount")))
+        .values("total")
+    )
+    customers = (
+        Customer.objects.filter(is_active=True)
+        .filter(Q(open_order_amount__gt=0) | Q(receivable_amount__gt=0))
+        .select_related("sales_rep")
+        .annotate(
+            unallocated_total=Coalesce(Subquery(unallocated), ZERO),
+            overdue_total=Coalesce(Subquery(overdue), ZERO),
+        )
+        .order_by("code")[: limit * 5]
+    )
+    policy = credit_policy_get()
+    rows = [
+        CustomerCreditRow(
+            customer=customer,
+            figures=credit_figures(
+                customer, policy=policy, unallocated_amount=customer.unallocated_total
+            ),
+            unallocated_amount=customer.unallocated_total,
+            overdue_amount=customer.overdue_total,
+        )
+        for customer in customers
+    ]
+    rows.sort(
+        key=lambda row: (
+            row.figures.used_percent is None,
+            -(row.figures.used_percent or 0),
+            -row.overdue_amount,
+        )
+    )
+    return rows[:limit]

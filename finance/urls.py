@@ -8,6 +8,7 @@ app_name = "finance"
 
 urlpatterns = [
     path("", views.to_reconcile_view, name="to_reconcile"),
+    path("credit/", views.credit_view, name="credit"),
     path("invoices/", views.invoice_list_view, name="invoices"),
     path("invoices/new/<int:order_pk>/", views.invoice_create_view, name="invoice_create"),
     path("invoices/<int:pk>/", views.invoice_detail_view, name="invoice"),

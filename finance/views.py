@@ -40,6 +40,14 @@ def to_reconcile_view(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/to_reconcile.html", context)
 
 
+@require_safe
+@login_required
+@permission_required("finance.view_payment", raise_exception=True)
+def credit_view(request: HttpRequest) -> HttpResponse:
+    """Customers by credit use: exposure against the limit, available credit, overdue."""
+    return render(request, "finance/credit.html", {"rows": selectors.customers_by_credit_use()})
+
+
 # ---------------------------------------------------------------- invoices
 
 

@@ -71,6 +71,14 @@ class ShipmentTransitionNotAllowed(ShipmentError):
     message = _("Shipment %(number)s cannot be %(action)s while it is %(status)s.")
 
 
+class CreditLimitExceeded(ShipmentError):
+    code = "credit_limit_exceeded"
+    message = _(
+        "Order %(number)s is over the customer's credit (%(reason)s) and part of it has "
+        "shipped already, so it cannot be held: finance must raise the limit or collect first."
+    )
+
+
 class InvoiceQuantityTooLarge(OrderError):
     code = "invoice_quantity_too_large"
     message = _("Line %(line)s: %(wanted)s to invoice but only %(open)s not yet invoiced.")

@@ -307,6 +307,12 @@ class SalesOrderLine(models.Model):
     discount_percent = models.DecimalField(
         _("discount %"), max_digits=5, decimal_places=2, default=0
     )
+    price_rule_name = models.CharField(
+        _("price rule"),
+        max_length=100,
+        blank=True,
+        help_text=_("The price rule that priced the line; empty for list or manual prices."),
+    )
     lines_amount = MoneyField(_("amount at unit price"))
     discount_amount = MoneyField(_("discount"))
     net_amount = MoneyField(_("net amount"))

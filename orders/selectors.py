@@ -1,11 +1,15 @@
 """Every non-trivial read of orders and shipments, with its joins done."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
+from customers.pricing import price_quote, price_rules_for
+from customers.selectors import sales_scope_of
+from inventory.models import Product
 from inventory.selectors import available_by_product
 from opms.core.money import ZERO
 from orders.models import (
@@ -38,13 +42,14 @@ def order_list(*, user) -> QuerySet[SalesOrder]:
 
 
 def orders_visible_to(orders: QuerySet[SalesOrder], user) -> QuerySet[SalesOrder]:
-    # Sales staff see their own and their team's orders; every other role sees all.
-    roles = user.role_names() if hasattr(user, "role_names") else set()
-    if user.is_superuser or roles - {"sales"}:
-        return orders
-    if user.team_id:
+    """Sales users see their own or their team's orders, as set on the user (own / team /
+    all); every other role sees all."""
+    scope = sales_scope_of(user)
+    if scope == "own":
+        return orders.filter(sales_rep=user)
+    if scope == "team":
         return orders.filter(Q(sales_rep=user) | Q(team_id=user.team_id))
-    return orders.filter(sales_rep=user)
+    return orders
 
 
 def order_get(*, pk: int, user) -> SalesOrder:
@@ -180,6 +185,9 @@ class LinePreview:
     net_amount: Decimal
     tax_amount: Decimal
     available: int | None
+    rule_price: Decimal = ZERO
+    rule_name: str = ""
+    is_override: bool = False
 
     @property
     def is_short(self) -> bool:
@@ -196,19 +204,40 @@ class OrderPreview:
 
 
 def order_preview(
-    *, rows: list[dict | None], warehouse_id: int | None, currency: str = "CNY"
+    *,
+    rows: list[dict | None],
+    warehouse_id: int | None,
+    currency: str = "CNY",
+    customer=None,
+    on: date | None = None,
 ) -> OrderPreview:
     """Price the rows of the order form as the user types, with stock available to promise.
 
     `rows` holds each form row's cleaned data (product, quantity, unit_price,
-    discount_percent) or None for a row that is not valid yet.
+    discount_percent) or None for a row that is not valid yet. An empty unit price
+    takes the pricing engine's price for the customer on the day (today by default);
+    a typed one is a manual override.
     """
     tax_rate = SalesOrder._meta.get_field("tax_rate").default
+    on = on or SalesOrder._meta.get_field("order_date").default()
+    if customer is not None:
+        currency = customer.currency
     products = [row["product"].pk for row in rows if row]
     available = (
         available_by_product(product_ids=products, warehouse_id=warehouse_id)
         if warehouse_id and products
         else {}
+    )
+    categories = (
+        dict(Product.objects.filter(pk__in=products).values_list("pk", "category__code"))
+        if products
+        else {}
+    )
+    candidates = price_rules_for(
+        customer,
+        [row["product"].sku for row in rows if row],
+        [code for code in categories.values() if code],
+        on,
     )
     preview = OrderPreview()
     for row in rows:
@@ -216,9 +245,19 @@ def order_preview(
             preview.lines.append(None)
             continue
         product = row["product"]
+        quote = price_quote(
+            customer=customer,
+            sku=product.sku,
+            category_code=categories.get(product.pk) or "",
+            list_price=product.list_price_amount,
+            quantity=row["quantity"],
+            on=on,
+            candidates=candidates,
+        )
         unit_price = row.get("unit_price")
+        is_override = unit_price is not None
         if unit_price is None:
-            unit_price = product.list_price_amount
+            unit_price = quote.unit_price
         discount = row.get("discount_percent") or Decimal("0")
         amounts = line_amounts(
             quantity=row["quantity"],
@@ -236,6 +275,9 @@ def order_preview(
                 net_amount=amounts.net_amount,
                 tax_amount=amounts.tax_amount,
                 available=available.get(product.pk, 0) if warehouse_id else None,
+                rule_price=quote.unit_price,
+                rule_name=quote.rule_name,
+                is_override=is_override,
             )
         )
         preview.lines_amount += amounts.lines_amount

@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed, has_transition_perm
 
+from customers.credit import credit_figures
+from customers.selectors import complaints_of_order
 from inventory.selectors import product_search, warehouse_list
 from opms.core.errors import DomainError
 from opms.core.htmx import trigger
@@ -113,8 +115,14 @@ def _edit_lines(request: HttpRequest):
 
 def _order_form_context(header, formset, order=None) -> dict:
     warehouse_id = int_or_none(header["warehouse"].value())
-    preview = selectors.order_preview(rows=_line_rows(formset), warehouse_id=warehouse_id)
     customer = _chosen_customer(header)
+    preview = selectors.order_preview(
+        rows=_line_rows(formset),
+        warehouse_id=warehouse_id,
+        customer=customer,
+        on=order.order_date if order else None,
+    )
+    credit = credit_figures(customer) if customer else None
     return {
         "header": header,
         "formset": formset,
@@ -122,11 +130,8 @@ def _order_form_context(header, formset, order=None) -> dict:
         "preview": preview,
         "order": order,
         "customer": customer,
-        "credit_short": bool(
-            customer
-            and customer.has_credit_limit
-            and preview.total_amount > customer.available_credit_amount
-        ),
+        "credit": credit,
+        "credit_short": bool(credit and credit.is_short_for(preview.total_amount)),
     }
 
 
@@ -142,7 +147,7 @@ def _chosen_customer(header):
 @permission_required("orders.add_salesorder", raise_exception=True)
 def order_create_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        header = OrderHeaderForm(initial={"warehouse": warehouse_list().first()})
+        header = OrderHeaderForm(initial={"warehouse": warehouse_list().first()}, user=request.user)
         formset = OrderLineFormSet(prefix="lines")
         return render(request, "orders/order_form.html", _order_form_context(header, formset))
     return _order_save(request, order=None)
@@ -157,6 +162,7 @@ def order_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("orders:detail", pk=order.pk)
     if request.method != "POST":
         header = OrderHeaderForm(
+            user=request.user,
             initial={
                 "customer": order.customer_id,
                 "warehouse": order.warehouse_id,
@@ -164,7 +170,7 @@ def order_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 "customer_reference": order.customer_reference,
                 "note": order.note,
                 "version": order.version,
-            }
+            },
         )
         formset = OrderLineFormSet(
             prefix="lines",
@@ -185,7 +191,7 @@ def order_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _order_save(request: HttpRequest, *, order: SalesOrder | None) -> HttpResponse:
-    header = OrderHeaderForm(request.POST)
+    header = OrderHeaderForm(request.POST, user=request.user)
     formset = _edit_lines(request)
     editing_table = any(key in request.POST for key in ("add_line", "remove_line", "refresh"))
     if editing_table:
@@ -269,6 +275,7 @@ def order_detail_view(request: HttpRequest, pk: int, *, error: str = "", status:
         "decision_form": DecisionForm(initial={"version": detail.order.version}),
         "error": error,
         "can": _abilities(request.user, detail.order),
+        "complaints": complaints_of_order(order_number=detail.order.number),
     }
     return render(request, "orders/order_detail.html", context, status=status)
 
@@ -454,6 +461,16 @@ def shipment_confirm_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such shipment.")) from missing
     except DomainError as error:
         return shipment_detail_view(request, pk, form=form, error=str(error), status=422)
+    if shipment.status == Shipment.Status.DRAFT:
+        messages.warning(
+            request,
+            _(
+                "Shipment %(number)s was not confirmed: the order is over the customer's "
+                "credit and is now on hold until finance releases it."
+            )
+            % {"number": shipment.number},
+        )
+        return redirect("orders:shipment", pk=shipment.pk)
     messages.success(
         request,
         _("Shipment %(number)s confirmed: the goods are on their way.")

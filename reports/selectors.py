@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Avg, Count, Q, Sum
+from django.db.models import Avg, Count, Max, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -118,4 +118,98 @@ def top_customers(*, limit: int = 10) -> list[dict]:
         .values("customer_id", "customer__code", "customer__name")
         .annotate(n=Count("pk"), value=Sum("total_amount"))
         .order_by("-value")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class CustomerFigures:
+    lifetime_revenue: Decimal
+    orders_this_year: int
+    average_order_value: Decimal
+    last_order_on: object
+    average_days_late: Decimal | None
+    paid_invoices: int
+
+
+AGE_BUCKETS = [
+    ("current", None, 0),
+    ("1-30", 1, 30),
+    ("31-60", 31, 60),
+    ("61-90", 61, 90),
+    ("90+", 91, None),
+]
+
+
+def customer_figures(*, customer_id: int) -> CustomerFigures:
+    """Key figures of one customer: revenue, orders, order value, punctuality."""
+    today = timezone.localdate()
+    booked = SalesOrder.objects.filter(customer_id=customer_id).exclude(
+        status__in=[SalesOrder.Status.DRAFT, SalesOrder.Status.CANCELLED]
+    )
+    orders = booked.aggregate(
+        this_year=Count("pk", filter=Q(order_date__gte=today.replace(month=1, day=1))),
+        average=Avg("total_amount"),
+        last=Max("order_date"),
+    )
+    invoices = Invoice.objects.filter(customer_id=customer_id).exclude(
+        status__in=[Invoice.Status.DRAFT, Invoice.Status.VOID]
+    )
+    revenue = invoices.aggregate(total=Coalesce(Sum("total_amount"), ZERO))["total"]
+    # Days late: the day the last allocation settled the invoice, against its due date.
+    settled = (
+        invoices.filter(status=Invoice.Status.PAID)
+        .annotate(paid_at=Max("allocations__allocated_at"))
+        .values_list("due_on", "paid_at")
+    )
+    lateness = [
+        max((timezone.localdate(paid_at) - due_on).days, 0)
+        for due_on, paid_at in settled
+        if due_on and paid_at
+    ]
+    return CustomerFigures(
+        lifetime_revenue=revenue,
+        orders_this_year=orders["this_year"],
+        average_order_value=Decimal(orders["average"] or 0).quantize(Decimal("0.01")),
+        last_order_on=orders["last"],
+        average_days_late=(Decimal(sum(lateness)) / len(lateness) if lateness else None),
+        paid_invoices=len(lateness),
+    )
+
+
+def customer_receivables_by_age(*, customer_id: int) -> list[dict]:
+    """Open invoice amounts in ageing buckets by days past due."""
+    today = timezone.localdate()
+    totals = {name: ZERO for name, _, _ in AGE_BUCKETS}
+    for due_on, total, allocated in Invoice.objects.filter(
+        customer_id=customer_id, status__in=Invoice.OPEN
+    ).values_list("due_on", "total_amount", "allocated_amount"):
+        late = (today - due_on).days if due_on else 0
+        for name, low, high in AGE_BUCKETS:
+            if (low is None and late <= 0) or (
+                low is not None and late >= low and (high is None or late <= high)
+            ):
+                totals[name] += total - allocated
+                break
+    return [{"bucket": name, "amount": totals[name]} for name, _, _ in AGE_BUCKETS]
+
+
+def customer_open_orders(*, customer_id: int, limit: int = 20) -> list[SalesOrder]:
+    return list(
+        SalesOrder.objects.filter(customer_id=customer_id, status__in=SalesOrder.OPEN)
+        .select_related("sales_rep")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def customer_invoices(*, customer_id: int, limit: int = 20) -> list[Invoice]:
+    return list(
+        Invoice.objects.filter(customer_id=customer_id)
+        .select_related("order")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def customer_payments(*, customer_id: int, limit: int = 20) -> list[Payment]:
+    return list(
+        Payment.objects.filter(customer_id=customer_id).order_by("-received_on", "-pk")[:limit]
     )

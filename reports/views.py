@@ -1,9 +1,13 @@
 """The role home pages (each role's queue first) and the manager dashboard."""
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from customers import selectors as customer_selectors
+from customers.complaint_forms import ComplaintForm, InteractionForm
+from customers.models import Complaint, Customer
 from finance import selectors as finance_selectors
 from orders import selectors as order_selectors
 from orders.models import SalesOrder
@@ -80,3 +84,37 @@ def _status_rows(counts: dict[str, int]) -> list[dict]:
         {"value": status.value, "label": status.label, "n": counts.get(status.value, 0)}
         for status in SalesOrder.Status
     ]
+
+
+@login_required
+@permission_required("customers.view_customer", raise_exception=True)
+def customer_360_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """One page for a customer: profile, figures, credit, orders, money, complaints, log."""
+    try:
+        customer = customer_selectors.customer_get(pk=pk, user=request.user)
+    except Customer.DoesNotExist as missing:
+        raise Http404(_("No such customer.")) from missing
+    user = request.user
+    can_see_money = user.has_perm("finance.view_invoice")
+    context = {
+        "customer": customer,
+        "figures": selectors.customer_figures(customer_id=customer.pk),
+        "ageing": selectors.customer_receivables_by_age(customer_id=customer.pk),
+        "open_orders": selectors.customer_open_orders(customer_id=customer.pk),
+        "invoices": selectors.customer_invoices(customer_id=customer.pk) if can_see_money else [],
+        "payments": (
+            selectors.customer_payments(customer_id=customer.pk)
+            if user.has_perm("finance.view_payment")
+            else []
+        ),
+        "contacts": customer_selectors.customer_contacts(customer=customer),
+        "addresses": customer_selectors.customer_addresses(customer=customer),
+        "complaints": customer_selectors.complaints_of_customer(customer=customer),
+        "interactions": customer_selectors.interactions_of_customer(customer=customer),
+        "history": customer_selectors.customer_history(customer=customer),
+        "complaint_form": ComplaintForm(),
+        "interaction_form": InteractionForm(),
+        "complaint_statuses": Complaint.Status.choices,
+        "can_see_money": can_see_money,
+    }
+    return render(request, "reports/customer_360.html", context)

@@ -43,8 +43,9 @@ def users(db):
 
 
 @pytest.fixture
-def customer(db):
-    return CustomerFactory(credit_limit_amount=Decimal("1000000.00"))
+def customer(users):
+    """The sales user's own customer (sales users see only their own or their team's)."""
+    return CustomerFactory(credit_limit_amount=Decimal("1000000.00"), sales_rep=users["sales"])
 
 
 @pytest.fixture
@@ -100,6 +101,12 @@ DATA_MIGRATIONS = [
         "orders",
         "0002_default_approval_policy",
         "orders.migrations.0002_default_approval_policy",
+        "create_policy",
+    ),
+    (
+        "customers",
+        "0003_default_credit_policy",
+        "customers.migrations.0003_default_credit_policy",
         "create_policy",
     ),
 ]

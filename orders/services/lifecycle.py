@@ -3,13 +3,16 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from customers.credit import credit_check_lock
 from customers.errors import CustomerInactive
 from customers.models import Customer
-from customers.services import customer_exposure_adjust
+from customers.pricing import price_quote, price_rules_for
+from customers.services import credit_open_orders_add, customer_exposure_adjust
 from inventory.models import Product, Warehouse
 from inventory.services import StockRequest, stock_reserve
 from opms.core.money import ZERO, round_money
@@ -39,6 +42,9 @@ from orders.services.common import (
     reservations_release,
 )
 
+# Finance approves credit over-limits (warn) and releases credit holds (block).
+CREDIT_APPROVER_GROUP = "finance"
+
 
 @dataclass(frozen=True)
 class LineInput:
@@ -52,13 +58,25 @@ def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLi
     wanted = [line for line in lines if line.quantity and line.quantity > 0]
     if not wanted:
         raise OrderHasNoLines()
-    products = Product.objects.in_bulk({line.product_id for line in wanted})
+    products = Product.objects.select_related("category").in_bulk(
+        {line.product_id for line in wanted}
+    )
+    candidates = price_rules_for(
+        order.customer,
+        [product.sku for product in products.values()],
+        [_category_code(product) for product in products.values()],
+        order.order_date,
+    )
     built = []
     for number, line in enumerate(wanted, start=1):
         product = products[line.product_id]
-        unit_price = (
-            product.list_price_amount if line.unit_price is None else round_money(line.unit_price)
-        )
+        rule_name = ""
+        if line.unit_price is None:
+            quote = _engine_quote(order, product, line.quantity, candidates)
+            unit_price, rule_name = quote.unit_price, quote.rule_name
+        else:
+            # A typed price is a manual override; submit checks it against the rule price.
+            unit_price = round_money(line.unit_price)
         amounts = line_amounts(
             quantity=line.quantity,
             unit_price=unit_price,
@@ -75,6 +93,7 @@ def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLi
                 unit_price_amount=unit_price,
                 list_price_amount=product.list_price_amount,
                 discount_percent=line.discount_percent,
+                price_rule_name=rule_name,
                 lines_amount=amounts.lines_amount,
                 discount_amount=amounts.discount_amount,
                 net_amount=amounts.net_amount,
@@ -82,6 +101,51 @@ def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLi
             )
         )
     return built
+
+
+def _category_code(product: Product) -> str:
+    return product.category.code if product.category_id else ""
+
+
+def _engine_quote(order: SalesOrder, product: Product, quantity: int, candidates):
+    return price_quote(
+        customer=order.customer,
+        sku=product.sku,
+        category_code=_category_code(product),
+        list_price=product.list_price_amount,
+        quantity=quantity,
+        on=order.order_date,
+        candidates=candidates,
+    )
+
+
+def _override_discounts(order: SalesOrder, lines: list[SalesOrderLine]) -> dict[int, Decimal]:
+    """Per manually priced line: its effective discount (%) against the engine's price.
+
+    A line priced by a rule carries the rule's name; a line without one whose price
+    differs from the list price was typed in. The line's own discount % counts too.
+    """
+    typed = [
+        line
+        for line in lines
+        if not line.price_rule_name and line.unit_price_amount != line.list_price_amount
+    ]
+    if not typed:
+        return {}
+    candidates = price_rules_for(
+        order.customer,
+        [line.product.sku for line in typed],
+        [_category_code(line.product) for line in typed],
+        order.order_date,
+    )
+    discounts = {}
+    for line in typed:
+        engine_price = _engine_quote(order, line.product, line.quantity, candidates).unit_price
+        if engine_price <= ZERO:
+            continue
+        paid = line.unit_price_amount * (Decimal("100") - line.discount_percent) / Decimal("100")
+        discounts[line.line_no] = round_money((1 - paid / engine_price) * 100)
+    return discounts
 
 
 def _apply_totals(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
@@ -208,13 +272,11 @@ def _approval_reasons(order: SalesOrder, lines: list[SalesOrderLine], policy) ->
             _("discount %(discount)s%% is above %(limit)s%%")
             % {"discount": largest_discount, "limit": policy.max_discount_percent}
         )
-    customer = order.customer
-    if customer.has_credit_limit:
-        exposure = customer.exposure_amount + order.total_amount
-        if exposure > customer.credit_limit_amount:
+    for line_no, discount in sorted(_override_discounts(order, lines).items()):
+        if discount > policy.max_discount_percent:
             reasons.append(
-                _("credit exposure %(exposure)s would exceed the limit %(limit)s")
-                % {"exposure": exposure, "limit": customer.credit_limit_amount}
+                _("price of line %(line)s is %(discount)s%% below the rule price")
+                % {"line": line_no, "discount": discount}
             )
     return reasons
 
@@ -229,7 +291,7 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
     """
     order = order_lock(order_id=order_id, expected_version=expected_version)
     guard_transition(order, "submit", actor)
-    lines = list(order.lines.all())
+    lines = list(order.lines.select_related("product__category"))
     if not lines:
         raise OrderHasNoLines()
     stock_reserve(
@@ -250,22 +312,63 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
     )
     policy = ApprovalPolicy.objects.select_related("approver_group").first()
     reasons = _approval_reasons(order, lines, policy)
-    customer_exposure_adjust(customer_id=order.customer_id, open_order_delta=order.total_amount)
+    steps = []
+    if reasons:
+        steps.append(
+            ApprovalStep(
+                order=order,
+                level=1,
+                reason="; ".join(reasons),
+                approver_group=policy.approver_group,
+            )
+        )
+    # Lock order: the order row (order_lock) first, then the customer row, so two
+    # concurrent submits of one customer are judged against each other's exposure.
+    customer, credit = credit_check_lock(
+        customer_id=order.customer_id,
+        order_amount=order.total_amount,
+        checkpoint="submit",
+        is_prepaid=order.paid_amount >= order.total_amount,
+    )
+    credit_open_orders_add(customer=customer, amount=order.total_amount)
+    if credit.trips and not credit.blocks:
+        reasons.append(credit.reason)
+        steps.append(
+            ApprovalStep(
+                order=order,
+                level=len(steps) + 1,
+                reason=credit.reason,
+                approver_group=Group.objects.get(name=CREDIT_APPROVER_GROUP),
+            )
+        )
     from_status = order.status
     order.submit(needs_approval=bool(reasons), reason="; ".join(reasons))
-    order_save(order, ["status", "submitted_at", "approved_at", "approval_reason", "reject_reason"])
-    if reasons:
-        ApprovalStep.objects.create(
-            order=order, level=1, reason=order.approval_reason, approver_group=policy.approver_group
-        )
+    fields = ["status", "submitted_at", "approved_at", "approval_reason", "reject_reason"]
+    submitted_status = order.status
+    if credit.blocks:
+        order.hold(reason=credit.reason)
+        fields.append("held_from_status")
+    order_save(order, fields)
+    if steps:
+        ApprovalStep.objects.bulk_create(steps)
     event_record(
         order=order,
         action=OrderEvent.Action.SUBMITTED,
         actor=actor,
         from_status=from_status,
-        to_status=order.status,
+        to_status=submitted_status,
         comment=order.approval_reason,
     )
+    if credit.blocks:
+        event_record(
+            order=order,
+            action=OrderEvent.Action.HELD,
+            actor=actor,
+            from_status=submitted_status,
+            to_status=order.status,
+            comment=credit.reason,
+            payload={"credit": True},
+        )
     return order
 
 
@@ -328,13 +431,27 @@ def order_hold(
     return order
 
 
+def order_is_credit_hold(order: SalesOrder) -> bool:
+    """Whether the order is on hold because credit control held it."""
+    if order.status != SalesOrder.Status.ON_HOLD:
+        return False
+    held = order.events.filter(action=OrderEvent.Action.HELD).order_by("-pk").first()
+    return held is not None and bool(held.payload.get("credit"))
+
+
 @transaction.atomic
 def order_release_hold(
     *, order_id: int, actor, comment: str = "", expected_version: int | None = None
 ) -> SalesOrder:
-    """Release a held order back to the state it was held in."""
+    """Release a held order back to the state it was held in.
+
+    A credit hold needs the reason for the release. Raises CommentRequired,
+    OrderTransitionNotAllowed, OrderPermissionDenied.
+    """
     order = order_lock(order_id=order_id, expected_version=expected_version)
     guard_transition(order, "release_hold", actor)
+    if not comment.strip() and order_is_credit_hold(order):
+        raise CommentRequired()
     from_status = order.status
     order.release_hold()
     order_save(order, ["status", "held_from_status"])

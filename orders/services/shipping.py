@@ -5,9 +5,11 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
 
+from customers.credit import credit_check_lock
 from inventory.services import StockRequest, stock_issue
 from opms.core.numbering import next_document_number
 from orders.errors import (
+    CreditLimitExceeded,
     OrderPermissionDenied,
     OrderTransitionNotAllowed,
     ShipmentEmpty,
@@ -113,6 +115,9 @@ def shipment_confirm(
     order, shipment = _shipment_lock(shipment_id)
     _guard_shipment(shipment, "confirm", actor, _("shipped"))
     guard_transition(order, "ship", actor)
+    credit_warning = _shipment_credit_check(order, actor)
+    if order.status == SalesOrder.Status.ON_HOLD:
+        return shipment
     shipment_lines = list(shipment.lines.all())
     lines = {
         line.pk: line
@@ -165,9 +170,56 @@ def shipment_confirm(
             "shipment": shipment.number,
             "tracking_number": tracking_number,
             "lines": {str(lines[sl.order_line_id].line_no): sl.quantity for sl in shipment_lines},
+            **({"credit_warning": credit_warning} if credit_warning else {}),
         },
     )
     return shipment
+
+
+def _shipment_credit_check(order: SalesOrder, actor) -> str:
+    """The credit checkpoint at shipment (policy.shipment_check); returns a warning or "".
+
+    Block holds an order that has shipped nothing (the confirmation then does not
+    happen; finance releases it with a reason) and refuses one partly shipped. An order
+    finance already released from a credit hold, or paid in advance, ships.
+    """
+    open_value = order.total_amount - order.invoiced_amount
+    # Lock order: the order row (taken by _shipment_lock) before the customer row.
+    _customer, credit = credit_check_lock(
+        customer_id=order.customer_id,
+        order_amount=open_value,
+        checkpoint="shipment",
+        is_prepaid=order.paid_amount >= order.total_amount,
+        already_counted=open_value,
+    )
+    if not credit.trips:
+        return ""
+    if _released_from_credit_hold(order):
+        return ""
+    if not credit.blocks:
+        return credit.reason
+    if order.status not in SalesOrder.HOLDABLE:
+        raise CreditLimitExceeded(number=order.number, reason=credit.reason)
+    from_status = order.status
+    order.hold(reason=credit.reason)
+    order_save(order, ["status", "held_from_status"])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.HELD,
+        actor=actor,
+        from_status=from_status,
+        to_status=order.status,
+        comment=credit.reason,
+        payload={"credit": True},
+    )
+    return credit.reason
+
+
+def _released_from_credit_hold(order: SalesOrder) -> bool:
+    return any(
+        (event.payload or {}).get("credit")
+        for event in order.events.filter(action=OrderEvent.Action.HELD).only("payload")
+    )
 
 
 @transaction.atomic

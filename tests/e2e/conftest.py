@@ -75,7 +75,10 @@ def demo_world(migrated_data):
     CarrierFactory(code="SF", name="顺丰速运")
     CarrierFactory(code="ZTO", name="中通快递")
     customer = CustomerFactory(
-        code="C0001", name="上海华东机电有限公司", credit_limit_amount=Decimal("2000000")
+        code="C0001",
+        name="上海华东机电有限公司",
+        credit_limit_amount=Decimal("2000000"),
+        sales_rep=users["sales"],
     )
     products = []
     for sku, name, price, quantity in [

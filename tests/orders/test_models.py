@@ -181,8 +181,8 @@ ORDER_PERMISSIONS = {
     "ship": {"warehouse", "admin"},
     "close": {"sales", "approver", "warehouse", "purchasing", "finance", "manager", "admin"},
     "cancel": {"sales", "manager", "admin"},
-    "hold": {"manager", "admin"},
-    "release_hold": {"manager", "admin"},
+    "hold": {"manager", "finance", "admin"},
+    "release_hold": {"manager", "finance", "admin"},
 }
 
 

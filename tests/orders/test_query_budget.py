@@ -31,6 +31,7 @@ def test_entering_and_submitting_a_five_line_order_stays_within_the_budget(
         for q in entry.captured_queries + submit.captured_queries
         if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
     ]
-    # 7 to enter (number, products, order + history, lines + history, event) and
-    # 16 to submit (lock, permissions, lines, 5 reservations, ...).
-    assert len(statements) == 23
+    # 8 to enter (number, products, price rules, order + history, lines + history, event)
+    # and 17 to submit (lock, permissions, lines, 5 reservations, approval policy,
+    # customer lock with the credit policy, exposure, ...).
+    assert len(statements) == 25

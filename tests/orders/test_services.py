@@ -453,7 +453,7 @@ def test_submit_over_the_credit_limit_waits_for_an_approver(users, make_order, p
     order = order_submit(order_id=order.pk, actor=users["sales"])
 
     assert order.status == Status.PENDING_APPROVAL
-    assert order.approval_reason == "credit exposure 80.23 would exceed the limit 50.00"
+    assert order.approval_reason == "credit: exposure 0.00 + order 80.23 > limit 50.00"
     tight.refresh_from_db()
     assert tight.open_order_amount == Decimal("80.23")
 
@@ -468,7 +468,7 @@ def test_submit_counts_existing_exposure_against_the_credit_limit(users, make_or
 
     assert first.status == Status.APPROVED
     assert second.status == Status.PENDING_APPROVAL
-    assert second.approval_reason == "credit exposure 160.46 would exceed the limit 100.00"
+    assert second.approval_reason == "credit: exposure 80.23 + order 80.23 > limit 100.00"
 
 
 def test_submit_names_every_reason_for_approval(users, make_order, products):
@@ -482,7 +482,7 @@ def test_submit_names_every_reason_for_approval(users, make_order, products):
     assert order.approval_reason == (
         "total 51708.60 reaches the approval amount 50000.00; "
         "discount 12.00% is above 10.00%; "
-        "credit exposure 51708.60 would exceed the limit 1000.00"
+        "credit: exposure 0.00 + order 51708.60 > limit 1000.00"
     )
 
 

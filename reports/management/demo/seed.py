@@ -9,6 +9,8 @@ from django.db import transaction
 from django.db.models import Count, F
 from django.utils import timezone
 
+from customers.models import Complaint, Interaction
+from customers.services import complaint_advance, complaint_log, interaction_log
 from finance.models import Invoice, Payment
 from inventory.models import StockLevel
 from inventory.selectors import stock_levels_below_reorder_point
@@ -93,6 +95,7 @@ def seed_demo(*, orders: int, write: Callable[[str], None]) -> SeedResult:
         write(f"{done}/{orders} orders ({time.monotonic() - started:.1f} s)")
 
     result.topped_up = stock_top_up(directory)
+    customer_notes_ensure(directory)
     for reference, error in result.failures:
         write(f"order {reference} not completed: {error}")
     write(summary(started))
@@ -150,3 +153,46 @@ def summary(started: float) -> str:
             f"done in {time.monotonic() - started:.1f} s",
         ]
     )
+
+
+COMPLAINTS = [
+    ("轴承运转异响，要求更换批次", Complaint.Category.QUALITY, Complaint.Severity.HIGH),
+    ("到货延迟三天，影响产线排期", Complaint.Category.DELIVERY, Complaint.Severity.MEDIUM),
+    ("发票抬头有误，需重开", Complaint.Category.BILLING, Complaint.Severity.LOW),
+    ("包装破损，部分螺栓散落", Complaint.Category.QUALITY, Complaint.Severity.MEDIUM),
+    ("业务员回复不及时", Complaint.Category.SERVICE, Complaint.Severity.LOW),
+]
+INTERACTIONS = [
+    (Interaction.Kind.CALL, "电话确认下月备货计划，预计需求增加 20%。"),
+    (Interaction.Kind.VISIT, "拜访采购部，介绍新款变频器，客户索要报价单。"),
+    (Interaction.Kind.WECHAT, "微信沟通对账单，客户确认无误。"),
+]
+
+
+def customer_notes_ensure(directory: Directory) -> None:
+    """A few complaints and interaction-log entries so the customer page has a history."""
+    if Complaint.objects.exists():
+        return
+    sales = directory.users["sales"]
+    customers = sorted(directory.customers.values(), key=lambda customer: customer.code)
+    for index, (title, category, severity) in enumerate(COMPLAINTS):
+        customer = customers[index * 3 % len(customers)]
+        order = SalesOrder.objects.filter(customer=customer).order_by("-pk").first()
+        complaint = complaint_log(
+            customer=customer,
+            actor=sales,
+            title=title,
+            category=category,
+            severity=severity,
+            order_reference=order.number if order else "",
+        )
+        if index % 2 == 0:
+            complaint_advance(
+                complaint_id=complaint.pk,
+                actor=sales,
+                status=Complaint.Status.RESOLVED,
+                resolution="已与客户确认，补发/重开处理完毕。",
+            )
+    for index, customer in enumerate(customers[:10]):
+        kind, note = INTERACTIONS[index % len(INTERACTIONS)]
+        interaction_log(customer=customer, actor=sales, kind=kind, note=note)
