@@ -53,8 +53,10 @@ def credit_limit_for(customer: Customer, policy: CreditPolicy | None) -> Decimal
     return policy.default_limit_amount or None
 
 
-def credit_exposure(customer: Customer, *, unallocated_amount: Decimal = ZERO) -> Decimal:
+def credit_exposure(customer: Customer, *, unallocated_amount: Decimal | None = None) -> Decimal:
     """Approved orders not yet invoiced + unpaid invoices − payments not yet allocated."""
+    if unallocated_amount is None:
+        unallocated_amount = customer.unallocated_payment_amount
     return customer.open_order_amount + customer.receivable_amount - unallocated_amount
 
 
@@ -88,7 +90,7 @@ def credit_figures(
     customer: Customer,
     *,
     policy: CreditPolicy | None = None,
-    unallocated_amount: Decimal = ZERO,
+    unallocated_amount: Decimal | None = None,
 ) -> CreditFigures:
     """The customer's effective limit and exposure; reads the policy unless given one."""
     if policy is None:
@@ -105,15 +107,19 @@ class CreditVerdict:
     limit_amount: Decimal | None
     exposure_amount: Decimal
     order_amount: Decimal
+    overdue_days: int = 0
+
+    @property
+    def over_limit(self) -> bool:
+        # Exactly at the limit passes.
+        return (
+            self.limit_amount is not None
+            and self.exposure_amount + self.order_amount > self.limit_amount
+        )
 
     @property
     def trips(self) -> bool:
-        # Exactly at the limit passes.
-        return (
-            self.strength != Strength.OFF
-            and self.limit_amount is not None
-            and self.exposure_amount + self.order_amount > self.limit_amount
-        )
+        return self.strength != Strength.OFF and (self.over_limit or self.overdue_days > 0)
 
     @property
     def blocks(self) -> bool:
@@ -121,11 +127,21 @@ class CreditVerdict:
 
     @property
     def reason(self) -> str:
-        return _("credit: exposure %(exposure)s + order %(order)s > limit %(limit)s") % {
-            "exposure": self.exposure_amount,
-            "order": self.order_amount,
-            "limit": self.limit_amount,
-        }
+        reasons = []
+        if self.over_limit:
+            reasons.append(
+                _("credit: exposure %(exposure)s + order %(order)s > limit %(limit)s")
+                % {
+                    "exposure": self.exposure_amount,
+                    "order": self.order_amount,
+                    "limit": self.limit_amount,
+                }
+            )
+        if self.overdue_days:
+            reasons.append(
+                _("credit: an invoice is overdue by %(days)s days") % {"days": self.overdue_days}
+            )
+        return "; ".join(reasons)
 
 
 def credit_check_lock(
@@ -164,9 +180,19 @@ def credit_check_lock(
         limit_amount=credit_limit_for(customer, policy),
         exposure_amount=credit_exposure(customer) - already_counted,
         order_amount=order_amount,
+        overdue_days=_days_overdue_beyond_policy(customer, policy),
     )
     customer._credit_policy = policy  # reused by credit_open_orders_add
     return customer, verdict
+
+
+def _days_overdue_beyond_policy(customer: Customer, policy: CreditPolicy | None) -> int:
+    """How late the oldest open invoice is, when that is more than the policy allows."""
+    due_on = customer.oldest_open_invoice_due_on
+    if policy is None or due_on is None:
+        return 0
+    late = (timezone.localdate() - due_on).days
+    return late if late > policy.overdue_days else 0
 
 
 def credit_alert_lines(limit: Decimal, policy: CreditPolicy) -> list[tuple[str, Decimal]]:

@@ -31,6 +31,10 @@ class Customer(models.Model):
     )
     receivable_amount = MoneyField(_("receivable"), editable=False)
     open_order_amount = MoneyField(_("open orders not yet invoiced"), editable=False)
+    unallocated_payment_amount = MoneyField(_("payments not yet allocated"), editable=False)
+    oldest_open_invoice_due_on = models.DateField(
+        _("oldest open invoice due on"), null=True, blank=True, editable=False
+    )
     sales_rep = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("sales rep"),
@@ -57,7 +61,14 @@ class Customer(models.Model):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    history = HistoricalRecords(excluded_fields=["receivable_amount", "open_order_amount"])
+    history = HistoricalRecords(
+        excluded_fields=[
+            "receivable_amount",
+            "open_order_amount",
+            "unallocated_payment_amount",
+            "oldest_open_invoice_due_on",
+        ]
+    )
 
     class Meta:
         verbose_name = _("customer")
@@ -77,7 +88,7 @@ class Customer(models.Model):
 
     @property
     def exposure_amount(self):
-        return self.receivable_amount + self.open_order_amount
+        return self.receivable_amount + self.open_order_amount - self.unallocated_payment_amount
 
     @property
     def available_credit_amount(self):

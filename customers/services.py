@@ -30,21 +30,32 @@ def customer_create(*, code: str, name: str, **fields) -> Customer:
 
 
 def customer_exposure_adjust(
-    *, customer_id: int, open_order_delta: Decimal = ZERO, receivable_delta: Decimal = ZERO
+    *,
+    customer_id: int,
+    open_order_delta: Decimal = ZERO,
+    receivable_delta: Decimal = ZERO,
+    unallocated_delta: Decimal = ZERO,
 ) -> None:
-    """Move the customer's open-order and receivable figures by the given deltas.
+    """Move the customer's open-order, receivable and unallocated-payment figures.
 
     Called inside the caller's transaction (order submit, invoice issue, payment
-    allocation); F() keeps concurrent adjustments exact.
+    recording and allocation); F() keeps concurrent adjustments exact.
     """
-    if not open_order_delta and not receivable_delta:
+    if not open_order_delta and not receivable_delta and not unallocated_delta:
         return
     Customer.objects.filter(pk=customer_id).update(
         open_order_amount=F("open_order_amount") + open_order_delta,
         receivable_amount=F("receivable_amount") + receivable_delta,
+        unallocated_payment_amount=F("unallocated_payment_amount") + unallocated_delta,
     )
-    if open_order_delta + receivable_delta:
+    if open_order_delta + receivable_delta - unallocated_delta:
         credit_alerts_refresh(customer_id=customer_id)
+
+
+def customer_oldest_due_set(*, customer_id: int, due_on) -> None:
+    """Record the due date of the customer's oldest open invoice (finance keeps it current),
+    which the credit check compares with the policy's overdue days."""
+    Customer.objects.filter(pk=customer_id).update(oldest_open_invoice_due_on=due_on)
 
 
 @transaction.atomic

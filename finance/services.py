@@ -4,12 +4,13 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
 
 from customers.models import Customer
-from customers.services import customer_exposure_adjust
+from customers.services import customer_exposure_adjust, customer_oldest_due_set
 from finance.errors import (
     AllocationCurrencyMismatch,
     AllocationCustomerMismatch,
@@ -29,6 +30,13 @@ from orders.services import order_record_invoice, order_record_payment
 
 BASIS_SHIPPED = "shipped"
 BASIS_ORDERED = "ordered"
+
+
+def _oldest_due_refresh(customer_id: int) -> None:
+    oldest = Invoice.objects.filter(customer_id=customer_id, status__in=Invoice.OPEN).aggregate(
+        oldest=Min("due_on")
+    )["oldest"]
+    customer_oldest_due_set(customer_id=customer_id, due_on=oldest)
 
 
 def _require(actor, permission: str) -> None:
@@ -123,6 +131,7 @@ def invoice_issue(*, invoice_id: int, actor, issued_on=None) -> Invoice:
         actor=actor,
     )
     customer_exposure_adjust(customer_id=invoice.customer_id, receivable_delta=invoice.total_amount)
+    _oldest_due_refresh(invoice.customer_id)
     return invoice
 
 
@@ -172,6 +181,7 @@ def payment_record(
         bank_reference=bank_reference,
         recorded_by=actor,
     )
+    customer_exposure_adjust(customer_id=customer.pk, unallocated_delta=amount)
     if allocate_to is not None:
         payment_allocate(payment_id=payment.pk, invoice_id=allocate_to.pk, amount=None, actor=actor)
         payment.refresh_from_db()
@@ -235,5 +245,10 @@ def payment_allocate(
         reference=f"{payment.number} → {invoice.number}",
         actor=actor,
     )
-    customer_exposure_adjust(customer_id=invoice.customer_id, receivable_delta=-amount)
+    # Paid money moves from "not yet allocated" to settling the receivable: exposure
+    # stays the same, the receivable and the customer's credit both shrink.
+    customer_exposure_adjust(
+        customer_id=invoice.customer_id, receivable_delta=-amount, unallocated_delta=-amount
+    )
+    _oldest_due_refresh(invoice.customer_id)
     return allocation

@@ -109,6 +109,12 @@ DATA_MIGRATIONS = [
         "customers.migrations.0003_default_credit_policy",
         "create_policy",
     ),
+    (
+        "orders",
+        "0004_finance_decides_credit_steps",
+        "orders.migrations.0004_finance_decides_credit_steps",
+        "grant",
+    ),
 ]
 
 

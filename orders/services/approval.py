@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.services import customer_exposure_adjust
+from opms.accounts.models import Role
 from orders.errors import CommentRequired, OrderPermissionDenied
 from orders.models import ApprovalStep, OrderEvent, SalesOrder
 from orders.services.common import (
@@ -26,13 +27,12 @@ def _current_step(order: SalesOrder) -> ApprovalStep | None:
 
 
 def _may_decide(actor, step: ApprovalStep | None) -> bool:
-    if actor.is_superuser:
+    """Members of the step's group decide it; managers may decide any step."""
+    if actor.is_superuser or actor.has_role(Role.MANAGER):
         return True
     if step is None:
         return actor.has_perm("orders.approve_salesorder")
-    return actor.groups.filter(pk=step.approver_group_id).exists() or actor.has_perm(
-        "orders.hold_salesorder"
-    )
+    return actor.groups.filter(pk=step.approver_group_id).exists()
 
 
 @transaction.atomic

@@ -1,18 +1,22 @@
 """Credit control: the limit at submit (warn and block), holds only finance releases,
 the limit's fallbacks and credit alerts once per crossing."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from customers.credit import credit_limit_for
 from customers.models import CreditAlert, CreditPolicy, Customer
 from customers.tasks import credit_alert_notify_task
+from finance.services import invoice_create, invoice_issue, payment_record
 from orders.errors import CommentRequired, CreditLimitExceeded, OrderPermissionDenied
 from orders.models import ApprovalStep, OrderEvent, SalesOrder
 from orders.services import (
+    order_approve,
     order_cancel,
     order_release_hold,
     order_submit,
@@ -335,3 +339,59 @@ def test_the_release_view_asks_finance_for_the_reason_of_a_credit_release(
 
     order.refresh_from_db()
     assert order.status == Status.APPROVED
+
+
+def test_money_received_but_not_yet_allocated_counts_against_exposure(users, make_order, products):
+    tight = CustomerFactory(credit_limit_amount=Decimal("50.00"))
+    payment_record(customer=tight, amount=Decimal("40.00"), actor=users["finance"])
+    tight.refresh_from_db()
+    assert tight.unallocated_payment_amount == Decimal("40.00")
+
+    order = submit(make_order, products, users, tight)  # -40.00 + 80.23 <= 50.00
+
+    assert order.status == Status.APPROVED
+
+
+def test_an_invoice_overdue_beyond_the_policy_trips_the_check(users, make_order, products):
+    late_payer = CustomerFactory(payment_terms_days=30)
+    first = submit(make_order, products, users, late_payer)
+    invoice = invoice_create(order_id=first.pk, actor=users["finance"], basis="ordered")
+    invoice_issue(
+        invoice_id=invoice.pk,
+        actor=users["finance"],
+        issued_on=timezone.localdate() - timedelta(days=61),
+    )  # due 31 days ago: one day beyond the policy's 30
+
+    order = submit(make_order, products, users, late_payer)
+
+    assert order.status == Status.PENDING_APPROVAL
+    assert order.approval_reason == "credit: an invoice is overdue by 31 days"
+    assert order.approval_steps.get().approver_group.name == "finance"
+
+
+def test_an_invoice_overdue_within_the_policy_passes(users, make_order, products):
+    customer = CustomerFactory(payment_terms_days=30)
+    first = submit(make_order, products, users, customer)
+    invoice = invoice_create(order_id=first.pk, actor=users["finance"], basis="ordered")
+    invoice_issue(
+        invoice_id=invoice.pk,
+        actor=users["finance"],
+        issued_on=timezone.localdate() - timedelta(days=60),
+    )
+
+    assert submit(make_order, products, users, customer).status == Status.APPROVED
+
+
+def test_finance_approves_the_credit_step_but_not_the_approvers_step(users, make_order, products):
+    tight = CustomerFactory(credit_limit_amount=Decimal("1.00"))
+    order = submit(make_order, products, users, tight)
+    assert order.approval_steps.get().approver_group.name == "finance"
+
+    order = order_approve(order_id=order.pk, actor=users["finance"], comment="已确认回款计划")
+
+    assert order.status == Status.APPROVED
+    big = make_order([(products[0], 100), (products[2], 20)])
+    big = order_submit(order_id=big.pk, actor=users["sales"])
+    assert [s.approver_group.name for s in big.approval_steps.all()] == ["approver"]
+    with pytest.raises(OrderPermissionDenied):
+        order_approve(order_id=big.pk, actor=users["finance"], comment="")

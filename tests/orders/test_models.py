@@ -176,8 +176,9 @@ def test_status_cannot_be_assigned_directly():
 # Which role may run which order transition (from a state where it is legal).
 ORDER_PERMISSIONS = {
     "submit": {"sales", "admin"},
-    "approve": {"approver", "manager", "admin"},
-    "reject": {"approver", "manager", "admin"},
+    # Finance decides the credit steps the credit check adds (which step, the service checks).
+    "approve": {"approver", "finance", "manager", "admin"},
+    "reject": {"approver", "finance", "manager", "admin"},
     "ship": {"warehouse", "admin"},
     "close": {"sales", "approver", "warehouse", "purchasing", "finance", "manager", "admin"},
     "cancel": {"sales", "manager", "admin"},

@@ -11,7 +11,7 @@ from finance.services import invoice_create, invoice_issue, payment_allocate, pa
 from inventory.models import StockLevel
 from inventory.services import stock_receive
 from opms.core.money import ZERO
-from orders.models import SalesOrder, SalesOrderLine
+from orders.models import ApprovalStep, SalesOrder, SalesOrderLine
 from orders.services import (
     LineInput,
     order_approve,
@@ -100,10 +100,14 @@ class OrderRunner:
         state.order = order_submit(order_id=state.order.pk, actor=self._user(step))
 
     def _approve(self, state: _OrderState, step: Step) -> None:
-        # Orders without an approval reason were approved on submit.
-        if state.order.status == SalesOrder.Status.PENDING_APPROVAL:
+        # Orders without an approval reason were approved on submit. Each pending step
+        # is decided by a member of its group (approver, or finance for credit steps).
+        while state.order.status == SalesOrder.Status.PENDING_APPROVAL:
+            pending = state.order.approval_steps.filter(status=ApprovalStep.Status.PENDING)
+            group = pending.order_by("level").values_list("approver_group__name", flat=True).first()
+            actor = self.directory.users.get(group) or self._user(step)
             state.order = order_approve(
-                order_id=state.order.pk, actor=self._user(step), comment=step.params["comment"]
+                order_id=state.order.pk, actor=actor, comment=step.params["comment"]
             )
 
     def _reject(self, state: _OrderState, step: Step) -> None:
