@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from opms.core.money import MoneyField
@@ -196,6 +197,7 @@ class PriceRule(models.Model):
 
     class Basis(models.TextChoices):
         FIXED_PRICE = "fixed_price", _("Fixed price")
+        # xgettext:no-python-format
         DISCOUNT_PERCENT = "discount_percent", _("Discount % off list price")
 
     class BreakMode(models.TextChoices):
@@ -281,7 +283,11 @@ class CreditPolicy(models.Model):
     tier_a_limit_amount = MoneyField(_("tier A limit"), null=True, blank=True, default=None)
     tier_b_limit_amount = MoneyField(_("tier B limit"), null=True, blank=True, default=None)
     tier_c_limit_amount = MoneyField(_("tier C limit"), null=True, blank=True, default=None)
-    alert_percent = models.PositiveSmallIntegerField(_("early alert at (% of limit)"), default=80)
+    alert_percent = models.PositiveSmallIntegerField(
+        # xgettext:no-python-format
+        _("early alert at (% of limit)"),
+        default=80,
+    )
 
     history = HistoricalRecords()
 
@@ -341,7 +347,7 @@ class Complaint(models.Model):
         HIGH = "high", _("High")
 
     class Status(models.TextChoices):
-        OPEN = "open", _("Open")
+        OPEN = "open", pgettext_lazy("complaint status", "Open")
         IN_PROGRESS = "in_progress", _("In progress")
         RESOLVED = "resolved", _("Resolved")
 

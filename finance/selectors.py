@@ -9,13 +9,22 @@ from django.utils import timezone
 
 from customers.credit import CreditFigures, credit_figures, credit_policy_get
 from customers.models import Customer
+from customers.selectors import sales_scope_of
 from finance.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from opms.core.money import ZERO, round_money
 from orders.models import SalesOrder, SalesOrderLine
+from orders.selectors import orders_visible_to
 
 
-def invoice_list(*, status: str = "", search: str = "") -> QuerySet[Invoice]:
-    invoices = Invoice.objects.select_related("customer", "order")
+def invoices_visible_to(invoices: QuerySet[Invoice], user) -> QuerySet[Invoice]:
+    """Sales users see the invoices of the orders they may see; other roles all."""
+    if user is None or sales_scope_of(user) is None:
+        return invoices
+    return invoices.filter(order__in=orders_visible_to(SalesOrder.objects.all(), user))
+
+
+def invoice_list(*, status: str = "", search: str = "", user=None) -> QuerySet[Invoice]:
+    invoices = invoices_visible_to(Invoice.objects.select_related("customer", "order"), user)
     if status:
         invoices = invoices.filter(status=status)
     if search:
@@ -27,8 +36,10 @@ def invoice_list(*, status: str = "", search: str = "") -> QuerySet[Invoice]:
     return invoices
 
 
-def invoice_get(*, pk: int) -> Invoice:
-    return Invoice.objects.select_related("customer", "order", "created_by").get(pk=pk)
+def invoice_get(*, pk: int, user=None) -> Invoice:
+    return invoices_visible_to(
+        Invoice.objects.select_related("customer", "order", "created_by"), user
+    ).get(pk=pk)
 
 
 def invoice_lines(*, invoice: Invoice):

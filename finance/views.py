@@ -55,7 +55,7 @@ def credit_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("finance.view_invoice", raise_exception=True)
 def invoice_list_view(request: HttpRequest) -> HttpResponse:
-    filterset = InvoiceFilter(request.GET, queryset=selectors.invoice_list())
+    filterset = InvoiceFilter(request.GET, queryset=selectors.invoice_list(user=request.user))
     page = page_from_request(request, filterset.qs, ordering="-created_at")
     template = "finance/invoice_list.html#results" if request.htmx else "finance/invoice_list.html"
     return render(request, template, {"filter": filterset, "page": page})
@@ -108,9 +108,9 @@ def invoice_create_view(request: HttpRequest, order_pk: int) -> HttpResponse:
     return render(request, template, context, status=status)
 
 
-def _invoice_or_404(pk: int) -> Invoice:
+def _invoice_or_404(request: HttpRequest, pk: int) -> Invoice:
     try:
-        return selectors.invoice_get(pk=pk)
+        return selectors.invoice_get(pk=pk, user=request.user)
     except Invoice.DoesNotExist as missing:
         raise Http404(_("No such invoice.")) from missing
 
@@ -130,7 +130,7 @@ def _invoice_abilities(user, invoice: Invoice) -> dict[str, bool]:
 def invoice_detail_view(
     request: HttpRequest, pk: int, *, void_form=None, error: str = "", status: int = 200
 ) -> HttpResponse:
-    invoice = _invoice_or_404(pk)
+    invoice = _invoice_or_404(request, pk)
     context = {
         "invoice": invoice,
         "lines": selectors.invoice_lines(invoice=invoice),
@@ -183,7 +183,7 @@ def invoice_void_view(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("finance.view_invoice", raise_exception=True)
 def invoice_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = _invoice_or_404(pk)
+    invoice = _invoice_or_404(request, pk)
     context = {"invoice": invoice, "lines": selectors.invoice_lines(invoice=invoice)}
     return render_pdf(
         request, "finance/invoice_pdf.html", context, filename=f"{invoice.number}.pdf"

@@ -131,13 +131,25 @@ def shipments_to_pick(*, warehouse_id: int | None = None) -> QuerySet[Shipment]:
     return shipments.select_related("order__customer", "warehouse").order_by("created_at", "pk")
 
 
-def shipment_list() -> QuerySet[Shipment]:
-    return Shipment.objects.select_related("order__customer", "warehouse", "carrier")
+def shipments_visible_to(shipments: QuerySet[Shipment], user) -> QuerySet[Shipment]:
+    """Sales users see the shipments of the orders they may see; other roles all."""
+    if user is None or sales_scope_of(user) is None:
+        return shipments
+    return shipments.filter(order__in=orders_visible_to(SalesOrder.objects.all(), user))
 
 
-def shipment_get(*, pk: int) -> Shipment:
-    return Shipment.objects.select_related(
-        "order__customer", "warehouse", "carrier", "created_by", "confirmed_by"
+def shipment_list(*, user=None) -> QuerySet[Shipment]:
+    return shipments_visible_to(
+        Shipment.objects.select_related("order__customer", "warehouse", "carrier"), user
+    )
+
+
+def shipment_get(*, pk: int, user=None) -> Shipment:
+    return shipments_visible_to(
+        Shipment.objects.select_related(
+            "order__customer", "warehouse", "carrier", "created_by", "confirmed_by"
+        ),
+        user,
     ).get(pk=pk)
 
 

@@ -65,7 +65,7 @@ def to_ship_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @permission_required("orders.view_shipment", raise_exception=True)
 def shipment_list_view(request: HttpRequest) -> HttpResponse:
-    filterset = ShipmentFilter(request.GET, queryset=selectors.shipment_list())
+    filterset = ShipmentFilter(request.GET, queryset=selectors.shipment_list(user=request.user))
     page = page_from_request(request, filterset.qs, ordering="-created_at")
     return render(request, "orders/shipment_list.html", {"filter": filterset, "page": page})
 
@@ -427,7 +427,7 @@ def shipment_detail_view(
     request: HttpRequest, pk: int, *, form=None, error: str = "", status: int = 200
 ) -> HttpResponse:
     try:
-        shipment = selectors.shipment_get(pk=pk)
+        shipment = selectors.shipment_get(pk=pk, user=request.user)
     except Shipment.DoesNotExist as missing:
         raise Http404(_("No such shipment.")) from missing
     context = {
@@ -508,7 +508,7 @@ def shipment_cancel_view(request: HttpRequest, pk: int) -> HttpResponse:
 def shipment_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     """The outbound note (出库单) as a PDF, to print and sign at the dock."""
     try:
-        shipment = selectors.shipment_get(pk=pk)
+        shipment = selectors.shipment_get(pk=pk, user=request.user)
     except Shipment.DoesNotExist as missing:
         raise Http404(_("No such shipment.")) from missing
     lines = selectors.shipment_lines(shipment=shipment)

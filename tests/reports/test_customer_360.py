@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from customers.models import Complaint
 from finance.services import invoice_create, invoice_issue, payment_record
-from orders.services import order_submit
+from orders.services import order_submit, shipment_create
 from tests.factories import CustomerFactory, TeamFactory, UserFactory
 
 
@@ -102,3 +102,28 @@ def test_sales_scope_limits_customers_and_orders(client, users, products, make_o
 
     client.force_login(users["manager"])
     assert client.get(reverse("orders:detail", args=[other.pk])).status_code == 200
+
+
+def test_sales_of_another_team_sees_none_of_its_shipments_or_invoices(
+    client, users, products, make_order
+):
+    east, south = TeamFactory(name="华东一部"), TeamFactory(name="华南部")
+    users["sales"].team = east
+    users["sales"].save()
+    southerner = UserFactory(username="southerner", roles=["sales"], team=south)
+    theirs = CustomerFactory(team=south, sales_rep=southerner)
+    order = make_order([(products[1], 2)], customer_=theirs, actor=southerner)
+    order_submit(order_id=order.pk, actor=southerner)
+    line = order.lines.get()
+    shipment = shipment_create(order_id=order.pk, actor=users["warehouse"], quantities={line.pk: 2})
+    invoice = invoice_create(order_id=order.pk, actor=users["finance"], basis="ordered")
+
+    client.force_login(users["sales"])
+    assert client.get(reverse("orders:shipment", args=[shipment.pk])).status_code == 404
+    assert client.get(reverse("finance:invoice", args=[invoice.pk])).status_code == 404
+    assert shipment.number not in client.get(reverse("orders:shipments")).content.decode()
+    assert invoice.number not in client.get(reverse("finance:invoices")).content.decode()
+
+    client.force_login(southerner)
+    assert client.get(reverse("orders:shipment", args=[shipment.pk])).status_code == 200
+    assert invoice.number in client.get(reverse("finance:invoices")).content.decode()
