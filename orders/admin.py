@@ -3,7 +3,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from orders.models import ApprovalPolicy, OrderEvent, SalesOrder, SalesOrderLine, Shipment
+from orders.models import (
+    ApprovalPolicy,
+    OrderEvent,
+    RoleDiscountLimit,
+    SalesOrder,
+    SalesOrderLine,
+    Shipment,
+)
 
 
 @admin.register(ApprovalPolicy)
@@ -15,6 +22,11 @@ class ApprovalPolicyAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(RoleDiscountLimit)
+class RoleDiscountLimitAdmin(SimpleHistoryAdmin):
+    list_display = ("group", "max_discount_percent")
 
 
 class LineInline(admin.TabularInline):

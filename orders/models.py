@@ -39,6 +39,32 @@ class ApprovalPolicy(models.Model):
         return str(_("Approval policy"))
 
 
+class RoleDiscountLimit(models.Model):
+    """The largest discount (manual price or discount %) a role may give without approval;
+    a user with several roles gets the largest of them, a role without a row the policy's."""
+
+    group = models.OneToOneField(
+        Group, verbose_name=_("role"), on_delete=models.CASCADE, related_name="+"
+    )
+    max_discount_percent = models.DecimalField(
+        _("largest discount without approval (%)"), max_digits=5, decimal_places=2
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("discount limit of a role")
+        verbose_name_plural = _("discount limits of roles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_discount_percent__gte=0, max_discount_percent__lte=100),
+                name="orders_rolediscountlimit_percent_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group.name}: {self.max_discount_percent}%"
+
+
 class SalesOrder(FSMModelMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import Subquery
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
@@ -29,6 +30,7 @@ from orders.models import (
     ApprovalStep,
     LineReservation,
     OrderEvent,
+    RoleDiscountLimit,
     SalesOrder,
     SalesOrderLine,
     Shipment,
@@ -266,14 +268,17 @@ def _approval_reasons(order: SalesOrder, lines: list[SalesOrderLine], policy) ->
             _("total %(total)s reaches the approval amount %(limit)s")
             % {"total": order.total_amount, "limit": policy.threshold_amount}
         )
+    cap = getattr(policy, "role_discount_percent", None)
+    if cap is None:
+        cap = policy.max_discount_percent
     largest_discount = max((line.discount_percent for line in lines), default=ZERO)
-    if largest_discount > policy.max_discount_percent:
+    if largest_discount > cap:
         reasons.append(
             _("discount %(discount)s%% is above %(limit)s%%")
-            % {"discount": largest_discount, "limit": policy.max_discount_percent}
+            % {"discount": largest_discount, "limit": cap}
         )
     for line_no, discount in sorted(_override_discounts(order, lines).items()):
-        if discount > policy.max_discount_percent:
+        if discount > cap:
             reasons.append(
                 _("price of line %(line)s is %(discount)s%% below the rule price")
                 % {"line": line_no, "discount": discount}
@@ -310,7 +315,15 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
             for line in lines
         ]
     )
-    policy = ApprovalPolicy.objects.select_related("approver_group").first()
+    # The submitter's role discount limit rides along with the policy (one statement).
+    role_limits = RoleDiscountLimit.objects.filter(group__user=actor.pk).order_by(
+        "-max_discount_percent"
+    )
+    policy = (
+        ApprovalPolicy.objects.select_related("approver_group")
+        .annotate(role_discount_percent=Subquery(role_limits.values("max_discount_percent")[:1]))
+        .first()
+    )
     reasons = _approval_reasons(order, lines, policy)
     steps = []
     if reasons:
