@@ -35,6 +35,23 @@ def _may_decide(actor, step: ApprovalStep | None) -> bool:
     return actor.groups.filter(pk=step.approver_group_id).exists()
 
 
+def _step_decide(order: SalesOrder, actor, status: str, *, comment: str, action):
+    """Record the actor's decision on the order's current step (None when it has none).
+
+    Raises OrderPermissionDenied when the actor may not decide that step.
+    """
+    step = _current_step(order)
+    if not _may_decide(actor, step):
+        raise OrderPermissionDenied(number=order.number, action=action)
+    if step is not None:
+        step.status = status
+        step.decided_by = actor
+        step.decided_at = timezone.now()
+        step.comment = comment
+        step.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    return step
+
+
 @transaction.atomic
 def order_approve(
     *, order_id: int, actor, comment: str = "", expected_version: int | None = None
@@ -47,16 +64,9 @@ def order_approve(
     """
     order = order_lock(order_id=order_id, expected_version=expected_version)
     guard_transition(order, "approve", actor)
-    step = _current_step(order)
-    if not _may_decide(actor, step):
-        raise OrderPermissionDenied(number=order.number, action=_("approve"))
-    now = timezone.now()
-    if step is not None:
-        step.status = ApprovalStep.Status.APPROVED
-        step.decided_by = actor
-        step.decided_at = now
-        step.comment = comment
-        step.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    step = _step_decide(
+        order, actor, ApprovalStep.Status.APPROVED, comment=comment, action=_("approve")
+    )
     remaining = order.approval_steps.filter(status=ApprovalStep.Status.PENDING).exists()
     from_status = order.status
     if not remaining:
@@ -88,16 +98,7 @@ def order_reject(
         raise CommentRequired()
     order = order_lock(order_id=order_id, expected_version=expected_version)
     guard_transition(order, "reject", actor)
-    step = _current_step(order)
-    if not _may_decide(actor, step):
-        raise OrderPermissionDenied(number=order.number, action=_("reject"))
-    now = timezone.now()
-    if step is not None:
-        step.status = ApprovalStep.Status.REJECTED
-        step.decided_by = actor
-        step.decided_at = now
-        step.comment = comment
-        step.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    _step_decide(order, actor, ApprovalStep.Status.REJECTED, comment=comment, action=_("reject"))
     order.approval_steps.filter(status=ApprovalStep.Status.PENDING).update(
         status=ApprovalStep.Status.WITHDRAWN
     )
