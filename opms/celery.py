@@ -16,4 +16,8 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.orders_close_completed_task",
         "schedule": crontab(minute="*/10"),
     },
+    "notifications-email-pending": {
+        "task": "opms.notifications.tasks.notifications_email_pending_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
