@@ -49,7 +49,11 @@ def money_state():
         BankStatementLine.objects.count(),
         BankStatement.objects.count(),
         list(Invoice.objects.order_by("pk").values_list("allocated_amount", "status")),
-        list(Customer.objects.order_by("pk").values_list("receivable_amount", "unallocated_payment_amount")),
+        list(
+            Customer.objects.order_by("pk").values_list(
+                "receivable_amount", "unallocated_payment_amount"
+            )
+        ),
     )
 
 
@@ -142,7 +146,11 @@ def test_oldest_first_posts_by_itself_when_the_account_trusts_it(
     first = issue_invoice(10)
     issue_invoice(20)
     amount = first.total_amount + Decimal("0.85")
-    do_import(bank_account, csv_statement([("2026-11-21", str(amount), customer.name, "", "")]), users["finance"])
+    do_import(
+        bank_account,
+        csv_statement([("2026-11-21", str(amount), customer.name, "", "")]),
+        users["finance"],
+    )
     first.refresh_from_db()
     assert first.status == Invoice.Status.PAID
     assert Payment.objects.get().unallocated_amount == Decimal("0.00")
@@ -194,7 +202,9 @@ def test_a_hand_allocation_larger_than_the_invoice_owes_changes_nothing(
     users, customer, issue_invoice, bank_account
 ):
     invoice = issue_invoice(10)
-    do_import(bank_account, csv_statement([("2026-11-21", "900.00", "陌生", "", "")]), users["finance"])
+    do_import(
+        bank_account, csv_statement([("2026-11-21", "900.00", "陌生", "", "")]), users["finance"]
+    )
     line = BankStatementLine.objects.get()
     before = money_state()
     with pytest.raises(AllocationTooLarge):
@@ -279,14 +289,12 @@ def test_gbk_and_xlsx_statements_are_read(users, customer, issue_invoice, bank_a
 def test_the_saved_column_mapping_of_the_account_is_used(users, bank_account):
     bank_account.column_mapping = {"booked_on": "Buchungstag", "amount": "Betrag"}
     bank_account.save()
-    content = "Buchungstag,Betrag,Text\n2026-11-20,12.30,x\n".encode()
+    content = b"Buchungstag,Betrag,Text\n2026-11-20,12.30,x\n"
     result = do_import(bank_account, content, users["finance"])
     assert BankStatementLine.objects.get(statement=result.statement).amount == Decimal("12.30")
 
 
-def test_a_statement_without_an_amount_column_is_refused_and_changes_nothing(
-    users, bank_account
-):
+def test_a_statement_without_an_amount_column_is_refused_and_changes_nothing(users, bank_account):
     before = money_state()
     content = "交易日期,对方户名,摘要\n2026-11-20,甲,货款\n".encode()
     with pytest.raises(StatementColumnMissing) as refused:
@@ -349,5 +357,7 @@ def test_a_customer_with_a_twin_name_is_not_guessed(users, issue_invoice, bank_a
     CustomerFactory(name=customer.name.upper() + " ")
     CustomerFactory(name="重名公司")
     CustomerFactory(name="重名公司")
-    do_import(bank_account, csv_statement([("2026-11-20", "10.00", "重名公司", "", "")]), users["finance"])
+    do_import(
+        bank_account, csv_statement([("2026-11-20", "10.00", "重名公司", "", "")]), users["finance"]
+    )
     assert BankStatementLine.objects.get().customer is None
