@@ -58,7 +58,8 @@ def test_finance_imports_a_statement_and_reconciles_the_rest_by_hand(
             [
                 "账号,1001200030004000",
                 "交易日期,借方发生额,贷方发生额,对方户名,对方账号,摘要",
-                f"2026-11-20,,{by_reference.total_amount},某某贸易,622801,货款 {by_reference.number}",
+                f"2026-11-20,,{by_reference.total_amount},某某贸易,622801,"
+                f"货款 {by_reference.number}",
                 f"2026-11-21,,{by_amount.total_amount},{customer.name},622802,货款",
                 f"2026-11-22,,{by_hand.total_amount},王五个人账户,622803,代付",
                 "2026-11-22,35.00,,银行,,手续费",
