@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from customers.models import Customer
+from customers.selectors import customers_for_order_entry
 from finance import selectors, services
 from finance.forms import (
     CreditNoteForm,
@@ -100,8 +101,17 @@ def statement_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 def workbench_view(request: HttpRequest) -> HttpResponse:
     waiting = selectors.statement_lines_waiting()
     rows = [(item, _post_form(item)) for item in waiting]
-    context = {"rows": rows, "waiting_count": selectors.statement_lines_waiting_count()}
+    context = {
+        "rows": rows,
+        "waiting_count": selectors.statement_lines_waiting_count(),
+        "customers": _customer_choices(),
+    }
     return render(request, "finance/workbench.html", context)
+
+
+def _customer_choices() -> list[tuple[int, str]]:
+    """Every line's customer list, read once for the whole page."""
+    return [(customer.pk, str(customer)) for customer in customers_for_order_entry()]
 
 
 def _post_form(item, data=None) -> StatementLinePostForm:
@@ -135,7 +145,12 @@ def _waiting_item(pk: int, customer_id: int | None = None):
 
 
 def _line_fragment(request, item, *, form=None, error: str = "", status: int = 200):
-    context = {"item": item, "form": form or _post_form(item), "error": error}
+    context = {
+        "item": item,
+        "form": form or _post_form(item),
+        "error": error,
+        "customers": _customer_choices(),
+    }
     response = render(request, "finance/workbench.html#line", context, status=status)
     response["HX-Trigger"] = "workbench-changed"
     return response
