@@ -10,7 +10,13 @@ from pypdf import PdfReader
 from customers.models import CustomerContact
 from finance.errors import AmountNotPositive, CreditNoteTooLarge
 from finance.mailing import overdue_reminder_deliver
-from finance.models import CreditNote, Invoice, OverdueReminder, ReminderSchedule
+from finance.models import (
+    CreditNote,
+    Invoice,
+    OverdueReminder,
+    PaymentAllocation,
+    ReminderSchedule,
+)
 from finance.selectors import (
     ar_ageing,
     ar_ageing_invoices,
@@ -22,12 +28,14 @@ from finance.services import (
     CreditLineInput,
     credit_note_create,
     invoice_create,
+    invoice_issue,
     overdue_reminders_send,
     payment_record,
 )
 from inventory.models import ProductCategory
 from orders.services import order_submit
 from tests.conftest import stocked_product
+from tests.factories import CustomerFactory
 
 TODAY = date(2026, 11, 25)
 
@@ -229,3 +237,32 @@ def test_invoice_and_statement_pdfs_carry_the_chinese_text_and_the_totals(
     assert customer.name in statement_text
     assert invoice.number in statement_text
     assert "381.15" in statement_text  # 401.15 open − 20.00 credit note
+
+
+def test_a_foreign_currency_payment_records_its_rate_and_the_exchange_difference(
+    users, make_order, products
+):
+    buyer = CustomerFactory(
+        currency="USD", sales_rep=users["sales"], credit_limit_amount=Decimal("1000000")
+    )
+    order = make_order([(products[1], 10)], customer_=buyer)
+    order_submit(order_id=order.pk, actor=users["sales"])
+    draft = invoice_create(order_id=order.pk, actor=users["finance"], basis="ordered")
+    invoice = invoice_issue(
+        invoice_id=draft.pk, actor=users["finance"], exchange_rate=Decimal("7.000000")
+    )
+    payment = payment_record(
+        customer=buyer,
+        amount=Decimal("100.00"),
+        currency="USD",
+        exchange_rate=Decimal("7.125000"),
+        actor=users["finance"],
+        allocate_to=invoice,
+    )
+    allocation = PaymentAllocation.objects.get(payment=payment)
+    assert (invoice.currency, payment.currency, payment.exchange_rate) == (
+        "USD",
+        "USD",
+        Decimal("7.125000"),
+    )
+    assert allocation.exchange_difference_amount == Decimal("12.50")  # 100 × (7.125 − 7.000)
