@@ -1,4 +1,4 @@
-"""Sending finance mail: reminders and PDFs to the billing contact, notes to the sales rep.
+"""Sending finance mail: reminders and PDFs to the billing contact, the sales rep notified.
 
 Called by the tasks in finance/tasks.py (after the services recorded what to send).
 """
@@ -6,6 +6,7 @@ Called by the tasks in finance/tasks.py (after the services recorded what to sen
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -13,6 +14,8 @@ from customers.models import Customer
 from finance.models import Invoice, OverdueReminder, ReminderSchedule
 from finance.selectors import customer_statement, invoice_lines
 from opms.core.pdf import pdf_bytes
+from opms.notifications.events import TITLES, Event
+from opms.notifications.services import notify
 
 
 def billing_recipients(customer: Customer) -> list[str]:
@@ -27,12 +30,6 @@ def billing_recipients(customer: Customer) -> list[str]:
 
 def reminder_schedule_get() -> ReminderSchedule:
     return ReminderSchedule.objects.order_by("pk").first() or ReminderSchedule()
-
-
-def sales_rep_notify(*, user, title: str, body: str, url: str) -> None:
-    """Tell the sales rep. TODO(issue 6): opms.notifications.notify once it is on main."""
-    if user is not None and user.email:
-        EmailMessage(title, f"{body}\n{url}", settings.DEFAULT_FROM_EMAIL, [user.email]).send()
 
 
 @transaction.atomic
@@ -68,13 +65,15 @@ def overdue_reminder_deliver(*, reminder_id: int) -> bool:
             message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
             message.attach(f"{invoice.number}.pdf", invoice_pdf_bytes(invoice), "application/pdf")
             message.send()
-        if schedule.remind_sales_rep:
-            sales_rep_notify(
-                user=invoice.customer.sales_rep,
-                title=subject,
-                body=f"{invoice.customer.name}: {body}",
-                url=f"/finance/invoices/{invoice.pk}/",
-            )
+    if schedule.remind_sales_rep:
+        notify(
+            [invoice.customer.sales_rep],
+            Event.OVERDUE_INVOICE,
+            key=f"overdue:{invoice.number}:{reminder.days_overdue}",
+            title=TITLES[Event.OVERDUE_INVOICE],
+            url=reverse("finance:invoice", args=[invoice.pk]),
+            params={"number": invoice.number, "days": reminder.days_overdue},
+        )
     reminder.sent_to = ", ".join(recipients) or "-"
     reminder.sent_at = timezone.now()
     reminder.save(update_fields=["sent_to", "sent_at"])

@@ -20,4 +20,8 @@ app.conf.beat_schedule = {
         "task": "finance.tasks.overdue_reminders_send_task",
         "schedule": crontab(hour=9, minute=0),
     },
+    "notifications-email-pending": {
+        "task": "opms.notifications.tasks.notifications_email_pending_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -33,6 +33,7 @@ from finance.services import (
     payment_record,
 )
 from inventory.models import ProductCategory
+from opms.notifications.models import Notification
 from orders.services import order_submit
 from tests.conftest import stocked_product
 from tests.factories import CustomerFactory
@@ -204,10 +205,12 @@ def test_overdue_reminders_go_once_per_step_to_the_billing_contact_and_the_rep(
     assert overdue_reminder_deliver(reminder_id=reminder.pk) is True
     assert overdue_reminder_deliver(reminder_id=reminder.pk) is False
     assert overdue_reminders_send(as_of=TODAY) == []
-    assert sorted(m.to[0] for m in mail.outbox) == ["billing@example.com", "rep@example.com"]
-    customer_mail = next(m for m in mail.outbox if m.to == ["billing@example.com"])
+    assert [m.to for m in mail.outbox] == [["billing@example.com"]]
+    customer_mail = mail.outbox[0]
     assert invoice.number in customer_mail.subject
     assert customer_mail.attachments[0][0] == f"{invoice.number}.pdf"
+    rep_notes = Notification.objects.filter(recipient=users["sales"], event="overdue_invoice")
+    assert list(rep_notes.values_list("key", flat=True)) == [f"overdue:{invoice.number}:15"]
 
 
 def _pdf_text(content: bytes, tmp_path) -> str:
