@@ -31,6 +31,7 @@ from finance.models import BankAccount, BankStatement, BankStatementLine, Invoic
 from finance.selectors.matching import StatementMatch, statement_line_match
 from finance.services.allocation import payment_allocate, payment_record
 from finance.services.invoicing import require_permission
+from opms.core.errors import DomainError
 from opms.core.money import ZERO, round_money
 
 # The headers Chinese banks (ICBC, CCB, BOC, ABC, CMB…) use, per field OPMS reads.
@@ -320,7 +321,13 @@ def _line_reconcile(line: BankStatementLine, *, account: BankAccount, actor) -> 
     line.save(update_fields=["rule", "confidence", "customer", "suggestion", "status"])
     if not confident:
         return False
-    _line_post(line, customer=match.customer, allocations=_pairs(match), actor=actor)
+    try:
+        with transaction.atomic():
+            _line_post(line, customer=match.customer, allocations=_pairs(match), actor=actor)
+    except DomainError:
+        # Refused under the locks (an invoice paid meanwhile): the line waits for a person.
+        line.status = BankStatementLine.Status.SUGGESTED
+        return False
     return True
 
 
