@@ -199,14 +199,20 @@ def payment_unallocate(*, allocation_id: int, actor, reason: str = "") -> Paymen
 
 @transaction.atomic
 def credit_note_allocate(
-    *, credit_note_id: int, invoice_id: int, amount: Decimal | None, actor
+    *,
+    credit_note_id: int,
+    invoice_id: int,
+    amount: Decimal | None,
+    actor,
+    by_system: bool = False,
 ) -> CreditNoteAllocation:
     """Settle part of an invoice with a credit note, exactly like a payment.
 
     Raises AmountNotPositive, AllocationTooLarge, AllocationCustomerMismatch,
     InvoiceTransitionNotAllowed.
     """
-    require_permission(actor, "finance.allocate_payment")
+    if not by_system:
+        require_permission(actor, "finance.allocate_payment")
     credit_note = CreditNote.objects.select_for_update().get(pk=credit_note_id)
     invoice = _invoice_lock(invoice_id)
     if amount is None:

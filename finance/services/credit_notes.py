@@ -68,6 +68,7 @@ def credit_note_create(
     source_reference: str = "",
     note: str = "",
     allocate: bool = True,
+    by_system: bool = False,
 ) -> CreditNote:
     """Credit a customer for returned goods or a price adjustment.
 
@@ -76,10 +77,13 @@ def credit_note_create(
     credit settles that invoice as far as it is open; the rest stays on the customer
     as credit, offered on their next invoices. One credit note per `source_reference`
     (e.g. the return's number): calling again with it returns the first one, so a
-    redelivered "return received" event credits once. Raises CreditNoteWithoutLines,
-    AmountNotPositive, CreditNoteTooLarge, FinancePermissionDenied.
+    redelivered "return received" event credits once. `by_system` (a domain-signal
+    receiver) skips the permission check; `actor` is still recorded (e.g. who received
+    the return). Raises CreditNoteWithoutLines, AmountNotPositive, CreditNoteTooLarge,
+    FinancePermissionDenied.
     """
-    require_permission(actor, "finance.add_creditnote")
+    if not by_system:
+        require_permission(actor, "finance.add_creditnote")
     source_reference = source_reference.strip()
     if source_reference:
         existing = CreditNote.objects.filter(source_reference=source_reference).first()
@@ -148,7 +152,11 @@ def credit_note_create(
     customer_exposure_adjust(customer_id=customer.pk, unallocated_delta=credit_note.total_amount)
     if allocate and invoice is not None and invoice.is_open:
         credit_note_allocate(
-            credit_note_id=credit_note.pk, invoice_id=invoice.pk, amount=None, actor=actor
+            credit_note_id=credit_note.pk,
+            invoice_id=invoice.pk,
+            amount=None,
+            actor=actor,
+            by_system=by_system,
         )
         credit_note.refresh_from_db()
     return credit_note

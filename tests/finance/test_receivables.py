@@ -8,7 +8,7 @@ from django.core import mail
 from pypdf import PdfReader
 
 from customers.models import CustomerContact
-from finance.errors import AmountNotPositive, CreditNoteTooLarge
+from finance.errors import AmountNotPositive, CreditNoteTooLarge, FinancePermissionDenied
 from finance.mailing import overdue_reminder_deliver
 from finance.models import (
     CreditNote,
@@ -269,3 +269,33 @@ def test_a_foreign_currency_payment_records_its_rate_and_the_exchange_difference
         Decimal("7.125000"),
     )
     assert allocation.exchange_difference_amount == Decimal("12.50")  # 100 × (7.125 − 7.000)
+
+
+def test_a_return_received_by_the_warehouse_credits_the_invoice_by_system(
+    users, customer, issue_invoice
+):
+    invoice = issue_invoice(4)
+    order_line = invoice.lines.get().order_line
+    with pytest.raises(FinancePermissionDenied):
+        credit_note_create(
+            customer_id=customer.pk,
+            invoice_id=invoice.pk,
+            lines=[CreditLineInput(order_line_id=order_line.pk, quantity=1)],
+            reason=CreditNote.Reason.RETURN,
+            source_reference="RMA-2026-000009",
+            actor=users["warehouse"],
+        )
+    note = credit_note_create(
+        customer_id=customer.pk,
+        invoice_id=invoice.pk,
+        lines=[CreditLineInput(order_line_id=order_line.pk, quantity=1)],
+        reason=CreditNote.Reason.RETURN,
+        source_reference="RMA-2026-000009",
+        actor=users["warehouse"],
+        by_system=True,
+    )
+    assert (note.created_by, note.total_amount, note.allocated_amount) == (
+        users["warehouse"],
+        Decimal("40.12"),  # 35.50 + 13 % of it (4.615, half-up to 4.62)
+        Decimal("40.12"),
+    )
