@@ -16,6 +16,10 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.orders_close_completed_task",
         "schedule": crontab(minute="*/10"),
     },
+    "finance-overdue-reminders": {
+        "task": "finance.tasks.overdue_reminders_send_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "notifications-email-pending": {
         "task": "opms.notifications.tasks.notifications_email_pending_task",
         "schedule": crontab(minute="*/5"),

@@ -115,6 +115,12 @@ DATA_MIGRATIONS = [
         "orders.migrations.0004_finance_decides_credit_steps",
         "grant",
     ),
+    (
+        "finance",
+        "0004_finance_role_permissions",
+        "finance.migrations.0004_finance_role_permissions",
+        "grant",
+    ),
 ]
 
 
