@@ -16,6 +16,10 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.orders_close_completed_task",
         "schedule": crontab(minute="*/10"),
     },
+    "orders-approval-reminders": {
+        "task": "orders.tasks.approval_reminders_send_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "notifications-email-pending": {
         "task": "opms.notifications.tasks.notifications_email_pending_task",
         "schedule": crontab(minute="*/5"),

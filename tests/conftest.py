@@ -115,6 +115,12 @@ DATA_MIGRATIONS = [
         "orders.migrations.0004_finance_decides_credit_steps",
         "grant",
     ),
+    (
+        "orders",
+        "0007_rules_from_policy",
+        "orders.migrations.0007_rules_from_policy",
+        "rules_from_policy",
+    ),
 ]
 
 
