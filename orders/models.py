@@ -525,6 +525,10 @@ class ApprovalRule(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def is_n_of_m(self) -> bool:
+        return self.quorum == self.Quorum.N_OF_M
+
     def is_valid_on(self, day) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to
@@ -692,6 +696,10 @@ class ApprovalStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} L{self.level} {self.status}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.PENDING
 
     @property
     def is_overdue(self) -> bool:

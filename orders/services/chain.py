@@ -15,7 +15,6 @@ from orders.models import ApprovalRule, ApprovalStep, RoleDiscountLimit, SalesOr
 from orders.services.routing import (
     OrderFacts,
     PlannedLevel,
-    approval_chain_plan,
     approvers_resolve,
     margin_percent,
 )

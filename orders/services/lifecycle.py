@@ -6,7 +6,7 @@ from decimal import Decimal
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from customers.credit import credit_check_lock
 from customers.errors import CustomerInactive
@@ -50,8 +50,8 @@ from orders.services.common import (
     order_save,
     reservations_release,
 )
-from orders.services.routing import PlannedLevel, approval_chain_plan
 from orders.services.notices import approval_step_notice_enqueue
+from orders.services.routing import PlannedLevel, approval_chain_plan
 
 # Finance approves credit over-limits (warn) and releases credit holds (block).
 CREDIT_APPROVER_GROUP = "finance"
@@ -159,6 +159,49 @@ def _override_discounts(order: SalesOrder, lines: list[SalesOrderLine]) -> dict[
     return discounts
 
 
+LINE_FIELDS = [
+    "product",
+    "quantity",
+    "unit_price_amount",
+    "list_price_amount",
+    "discount_percent",
+    "price_rule_name",
+    "lines_amount",
+    "discount_amount",
+    "net_amount",
+    "tax_amount",
+]
+
+
+def _lines_replace(order: SalesOrder, built: list[SalesOrderLine], *, actor, reason: str):
+    """Bring the order's lines to ``built``: same line number → changed in place (history
+    old → new), new numbers created, missing ones deleted, each with its history row."""
+    existing = {line.line_no: line for line in order.lines.all()}
+    changed, created = [], []
+    for line in built:
+        current = existing.pop(line.line_no, None)
+        if current is None:
+            created.append(line)
+            continue
+        if any(getattr(current, name) != getattr(line, name) for name in LINE_FIELDS):
+            for name in LINE_FIELDS:
+                setattr(current, name, getattr(line, name))
+            changed.append(current)
+    for gone in existing.values():
+        gone._history_user = actor
+        gone.delete()
+    if changed:
+        bulk_update_with_history(
+            changed,
+            SalesOrderLine,
+            LINE_FIELDS,
+            default_user=actor,
+            default_change_reason=reason or None,
+        )
+    if created:
+        bulk_create_with_history(created, SalesOrderLine, default_user=actor)
+
+
 def _apply_totals(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
     order.lines_amount = sum((line.lines_amount for line in lines), ZERO)
     order.discount_amount = sum((line.discount_amount for line in lines), ZERO)
@@ -176,6 +219,7 @@ def order_create(
     requested_delivery_on=None,
     customer_reference: str = "",
     note: str = "",
+    custom_fields: dict | None = None,
 ) -> SalesOrder:
     """Create a draft order with its lines priced; nothing is reserved until submit.
 
@@ -193,6 +237,7 @@ def order_create(
         requested_delivery_on=requested_delivery_on,
         customer_reference=customer_reference,
         note=note,
+        custom_fields=custom_fields or {},
     )
     built = _build_lines(order, lines)
     _apply_totals(order, built)
@@ -220,8 +265,11 @@ def order_update(
     requested_delivery_on=None,
     customer_reference: str = "",
     note: str = "",
+    custom_fields: dict | None = None,
+    reason: str = "",
 ) -> SalesOrder:
-    """Replace a draft order's header and lines.
+    """Replace a draft order's header and lines. Lines keep their identity by line number,
+    so the history shows each changed price or quantity as old → new.
 
     Raises OrderNotEditable, OrderPermissionDenied, CustomerInactive, OrderHasNoLines.
     """
@@ -241,8 +289,10 @@ def order_update(
     order.note = note
     built = _build_lines(order, lines)
     _apply_totals(order, built)
-    order.lines.all().delete()
-    bulk_create_with_history(built, SalesOrderLine, default_user=actor)
+    _lines_replace(order, built, actor=actor, reason=reason)
+    order.custom_fields = custom_fields if custom_fields is not None else order.custom_fields
+    order._history_user = actor
+    order._change_reason = reason
     order_save(
         order,
         [
@@ -257,6 +307,7 @@ def order_update(
             "tax_amount",
             "total_amount",
             "team",
+            "custom_fields",
         ],
     )
     event_record(
