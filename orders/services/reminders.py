@@ -5,10 +5,9 @@ owners of orders stuck in one state. Run by Celery beat; every notice has a key 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.conf import settings as django_settings
 from django.db.models import Max, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from opms.notifications.events import TITLES, Event
@@ -21,6 +20,20 @@ from orders.services.notices import group_recipients, step_recipients
 ESCALATION_TITLE = gettext_noop(
     "Order %(number)s has waited %(hours)s hours for approval at level %(level)s"
 )
+# One whole sentence per state, so each reader gets it in their own language.
+STUCK_TITLES = {
+    SalesOrder.Status.DRAFT: gettext_noop("Order %(number)s has been a draft for %(days)s days"),
+    SalesOrder.Status.PENDING_APPROVAL: gettext_noop(
+        "Order %(number)s has been waiting for approval for %(days)s days"
+    ),
+    SalesOrder.Status.APPROVED: gettext_noop(
+        "Order %(number)s has been approved but not shipped for %(days)s days"
+    ),
+    SalesOrder.Status.PARTIALLY_SHIPPED: gettext_noop(
+        "Order %(number)s has been partially shipped for %(days)s days"
+    ),
+    SalesOrder.Status.ON_HOLD: gettext_noop("Order %(number)s has been on hold for %(days)s days"),
+}
 STUCK_STATES = [
     SalesOrder.Status.DRAFT,
     SalesOrder.Status.PENDING_APPROVAL,
@@ -126,11 +139,6 @@ def orders_stuck(*, now: datetime, days: int):
     )
 
 
-def _state_label(order: SalesOrder) -> str:
-    with translation.override(order.sales_rep.language or django_settings.LANGUAGE_CODE):
-        return str(SalesOrder.Status(order.status).label)
-
-
 def orders_stuck_remind(*, now: datetime, days: int) -> int:
     """Remind each stuck order's owner once per ``days`` spent in the state."""
     if days <= 0:
@@ -145,11 +153,11 @@ def orders_stuck_remind(*, now: datetime, days: int) -> int:
                 [order.sales_rep],
                 Event.ORDER_STUCK,
                 key=f"order-stuck:{order.pk}:{order.status}:{since.date()}:{period}",
-                title=TITLES[Event.ORDER_STUCK],
+                title=STUCK_TITLES.get(order.status, TITLES[Event.ORDER_STUCK]),
                 url=reverse("orders:detail", args=[order.pk]),
                 params={
                     "number": order.number,
-                    "state": _state_label(order),
+                    "state": order.status,
                     "days": waited_days,
                 },
             )
