@@ -3,6 +3,7 @@ out-of-office delegations."""
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -131,7 +132,7 @@ def approval_delegation_create(
         raise DelegationInvalid()
     # Lock both people's rows so two opposite delegations made at once are judged in turn.
     list(
-        type(delegator)
+        get_user_model()
         .objects.select_for_update()
         .filter(pk__in=[delegator.pk, delegate.pk])
         .order_by("pk")
