@@ -76,6 +76,15 @@ def custom_form_fields(definitions: list[CustomField]) -> dict[str, forms.Field]
     return {FORM_PREFIX + d.name: custom_form_field(d) for d in definitions}
 
 
+class CustomValuesForm(forms.Form):
+    """The custom fields of one target, built from their definitions."""
+
+    def __init__(self, *args, definitions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.definitions = list(definitions)
+        self.fields.update(custom_form_fields(self.definitions))
+
+
 def _to_json(value):
     if isinstance(value, datetime.date):
         return value.isoformat()
@@ -175,3 +184,42 @@ def custom_field_values_write(record, values: dict[str, str], *, target: str) ->
     merged.update(custom_field_values_parse(values, target=target, partial=True))
     record.custom_fields = merged
     return merged
+
+
+def custom_filter_value(definition: CustomField, raw: str):
+    """The stored JSON value a list filter's text stands for (None when it cannot match)."""
+    raw = raw.strip()
+    try:
+        if definition.kind == CustomField.Kind.NUMBER:
+            return int(raw)
+        if definition.kind == CustomField.Kind.YES_NO:
+            return raw.lower() in ("yes", "true", "1", "是")
+    except ValueError:
+        return None
+    return raw
+
+
+def custom_filters_apply(queryset, definitions: list[CustomField], query) -> tuple:
+    """Filter ``queryset`` by the list's custom field inputs (``cf_<name>`` in ``query``);
+    returns the queryset and {name: typed text} of the active filters."""
+    active = {}
+    for definition in definitions:
+        raw = (query.get(FORM_PREFIX + definition.name) or "").strip()
+        if not raw:
+            continue
+        value = custom_filter_value(definition, raw)
+        if value is None:
+            queryset = queryset.none()
+        else:
+            queryset = queryset.filter(**{f"custom_fields__{definition.name}": value})
+        active[definition.name] = raw
+    return queryset, active
+
+
+def custom_cells(records, definitions: list[CustomField]) -> None:
+    """Attach the shown values of ``definitions`` to each record, for list columns."""
+    for record in records:
+        stored = record.custom_fields or {}
+        record.custom_cells = [
+            (d.label, custom_value_display(d, stored.get(d.name))) for d in definitions
+        ]

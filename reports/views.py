@@ -9,8 +9,15 @@ from django.utils.translation import gettext as _
 
 from customers import selectors as customer_selectors
 from customers.complaint_forms import ComplaintForm, InteractionForm
-from customers.models import Complaint, Customer
+from customers.custom_fields import (
+    CustomValuesForm,
+    custom_fields_for,
+    custom_form_initial,
+    custom_values_display,
+)
+from customers.models import Complaint, Customer, CustomField
 from finance import selectors as finance_selectors
+from opms.core.history import history_entries
 from orders import selectors as order_selectors
 from orders.models import SalesOrder
 from purchasing import selectors as purchasing_selectors
@@ -99,6 +106,7 @@ def customer_360_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such customer.")) from missing
     user = request.user
     can_see_money = user.has_perm("finance.view_invoice")
+    custom_definitions = custom_fields_for(CustomField.Target.CUSTOMER)
     context = {
         "customer": customer,
         "figures": selectors.customer_figures(customer_id=customer.pk),
@@ -114,7 +122,17 @@ def customer_360_view(request: HttpRequest, pk: int) -> HttpResponse:
         "addresses": customer_selectors.customer_addresses(customer=customer),
         "complaints": customer_selectors.complaints_of_customer(customer=customer),
         "interactions": customer_selectors.interactions_of_customer(customer=customer),
-        "history": customer_selectors.customer_history(customer=customer),
+        "history": history_entries(
+            customer_selectors.customer_history(customer=customer, limit=50),
+            label=lambda record: record.code,
+        ),
+        "custom_values": custom_values_display(custom_definitions, customer.custom_fields),
+        "custom_form": CustomValuesForm(
+            definitions=custom_definitions,
+            initial=custom_form_initial(custom_definitions, customer.custom_fields),
+        )
+        if custom_definitions and user.has_perm("customers.change_customer")
+        else None,
         "complaint_form": ComplaintForm(),
         "interaction_form": InteractionForm(),
         "complaint_statuses": Complaint.Status.choices,

@@ -14,7 +14,9 @@ from django_fsm import can_proceed, has_transition_perm
 from customers.credit import credit_figures
 from customers.custom_fields import (
     FORM_PREFIX,
+    custom_cells,
     custom_fields_for,
+    custom_filters_apply,
     custom_form_initial,
     custom_values_display,
     custom_values_from_form,
@@ -48,9 +50,18 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
     )
     sort = request.GET.get("sort", "created")
     ordering = selectors.LIST_ORDERINGS.get(sort, "-created_at")
-    page = page_from_request(request, filterset.qs, ordering=ordering)
+    columns = [d for d in custom_fields_for(CustomField.Target.ORDER) if d.is_filter]
+    orders, active = custom_filters_apply(filterset.qs, columns, request.GET)
+    page = page_from_request(request, orders, ordering=ordering)
+    custom_cells(page.items, columns)
     template = "orders/order_list.html#results" if request.htmx else "orders/order_list.html"
-    return render(request, template, {"filter": filterset, "page": page, "sort": sort})
+    context = {
+        "filter": filterset,
+        "page": page,
+        "sort": sort,
+        "custom_columns": [(d, active.get(d.name, "")) for d in columns],
+    }
+    return render(request, template, context)
 
 
 @login_required

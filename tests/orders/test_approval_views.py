@@ -192,3 +192,48 @@ def test_custom_fields_from_the_admin_screen_to_the_order(
     order = SalesOrder.objects.get()
     assert order.custom_fields == {"project": "P-9"}
     assert "P-9" in client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+
+
+def test_a_custom_field_filters_the_order_list_and_shows_as_a_column(
+    client, users, products, make_order, django_assert_max_num_queries
+):
+    CustomField.objects.create(
+        target="order", name="project", label="Project", kind="text", is_filter=True
+    )
+    tagged, other = make_order([(products[1], 1)]), make_order([(products[1], 2)])
+    SalesOrder.objects.filter(pk=tagged.pk).update(custom_fields={"project": "P-9"})
+    client.force_login(users["manager"])
+    body = client.get(reverse("orders:list"), {"cf_project": "P-9"}).content.decode()
+    assert tagged.number in body and other.number not in body
+    assert "<th>Project</th>" in body and 'data-testid="custom-cell">P-9<' in body
+
+
+def test_customer_custom_fields_are_entered_shown_filtered_and_kept_in_history(
+    client, users, customer
+):
+    CustomField.objects.create(
+        target="customer",
+        name="region",
+        label="Region",
+        kind="choice",
+        choices="North\nSouth",
+        is_filter=True,
+    )
+    client.force_login(users["admin"])
+    response = client.post(
+        reverse("customers:custom_fields", args=[customer.pk]),
+        {"cf_region": "North", "reason": "new office"},
+    )
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.custom_fields == {"region": "North"}
+    page = client.get(reverse("reports:customer", args=[customer.pk])).content.decode()
+    assert "new office" in page and "North" in page
+    listed = client.get(reverse("customers:list"), {"cf_region": "South"}).content.decode()
+    assert customer.code not in listed
+    listed = client.get(reverse("customers:list"), {"cf_region": "North"}).content.decode()
+    assert customer.code in listed
+    bad = client.post(reverse("customers:custom_fields", args=[customer.pk]), {"cf_region": "East"})
+    assert bad.status_code == 302
+    customer.refresh_from_db()
+    assert customer.custom_fields == {"region": "North"}
