@@ -30,7 +30,7 @@ class HistoryEntry:
 
     @property
     def kind_label(self) -> str:
-        return {"+": _("created"), "~": _("changed"), "-": _("deleted")}.get(self.kind, "")
+        return {"+": _("new record"), "~": _("changed"), "-": _("deleted")}.get(self.kind, "")
 
 
 def _display(record, model_field) -> str:
