@@ -151,6 +151,7 @@ class SalesOrder(FSMModelMixin, models.Model):
     cancel_reason = models.TextField(_("cancel reason"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    revision = models.PositiveSmallIntegerField(_("revision"), default=0)
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -270,6 +271,24 @@ class SalesOrder(FSMModelMixin, models.Model):
     def reject(self, *, reason: str):
         self.reject_reason = reason
         self.submitted_at = None
+
+    def has_nothing_shipped_or_invoiced(self) -> bool:
+        return self.shipped_at is None and self.invoiced_amount <= ZERO
+
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=RETURN_VALUE(Status.PENDING_APPROVAL, Status.APPROVED),
+        conditions=[has_nothing_shipped_or_invoiced],
+        permission="orders.change_salesorder",
+    )
+    def revise(self, *, needs_approval: bool, reason: str = ""):
+        """A change (订单变更) of an approved order; the levels it triggers approve again."""
+        self.revision += 1
+        if needs_approval:
+            self.approval_reason = reason
+            return self.Status.PENDING_APPROVAL
+        return self.Status.APPROVED
 
     @transition(
         field=status,
@@ -887,6 +906,7 @@ class OrderEvent(models.Model):
         INVOICED = "invoiced", _("Invoiced")
         PAID = "paid", _("Payment received")
         CLOSED = "closed", _("Closed")
+        REVISED = "revised", _("Changed (new revision)")
 
     order = models.ForeignKey(
         SalesOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events"
@@ -922,3 +942,32 @@ class OrderEvent(models.Model):
     @property
     def to_label(self) -> str:
         return SalesOrder.Status(self.to_status).label if self.to_status else ""
+
+
+class OrderRevision(models.Model):
+    """One change (订单变更) of an approved order: what it was, what it became, why."""
+
+    order = models.ForeignKey(
+        SalesOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveSmallIntegerField(_("revision"))
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+    changes = models.JSONField(_("changes"), default=list)
+    reapproval_levels = models.JSONField(_("levels approved again"), default=list)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order revision")
+        verbose_name_plural = _("order revisions")
+        ordering = ["order", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "number"], name="orders_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} R{self.number}"

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from orders import views
-from orders.views import configuration
+from orders.views import configuration, revision
 
 app_name = "orders"
 
@@ -43,6 +43,7 @@ urlpatterns = [
     path("shipments/<int:pk>/cancel/", views.shipment_cancel_view, name="shipment_cancel"),
     path("<int:pk>/", views.order_detail_view, name="detail"),
     path("<int:pk>/edit/", views.order_edit_view, name="edit"),
+    path("<int:pk>/change/", revision.order_revise_view, name="revise"),
     path("<int:pk>/submit/", views.order_submit_view, name="submit"),
     path("<int:pk>/approve/", views.order_approve_view, name="approve"),
     path("<int:pk>/reject/", views.order_reject_view, name="reject"),

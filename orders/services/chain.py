@@ -119,12 +119,14 @@ def order_facts(
     )
 
 
-def approval_steps_create(*, order: SalesOrder, plan: list[PlannedLevel]) -> list[ApprovalStep]:
+def approval_steps_create(
+    *, order: SalesOrder, plan: list[PlannedLevel], first_level: int = 1
+) -> list[ApprovalStep]:
     """Store the chain with the order: the first level waits, the others are queued."""
     now = timezone.now()
     steps = []
-    for number, level in enumerate(plan, start=1):
-        first = number == 1
+    for number, level in enumerate(plan, start=first_level):
+        first = number == first_level
         steps.append(
             ApprovalStep(
                 order=order,

@@ -353,6 +353,7 @@ def order_detail_view(request: HttpRequest, pk: int, *, error: str = "", status:
         if request.GET.get("tab") == "history"
         else None,
         "tab": request.GET.get("tab", ""),
+        "revisions": list(detail.order.revisions.select_related("actor").order_by("-number")),
     }
     return render(request, "orders/order_detail.html", context, status=status)
 
@@ -367,6 +368,7 @@ def _abilities(user, order: SalesOrder, steps=()) -> dict[str, bool]:
 
     return {
         "edit": order.is_editable and user.has_perm("orders.change_salesorder"),
+        "revise": able("revise"),
         "submit": able("submit"),
         "approve": decides,
         "reject": decides,
