@@ -237,3 +237,18 @@ def test_customer_custom_fields_are_entered_shown_filtered_and_kept_in_history(
     assert bad.status_code == 302
     customer.refresh_from_db()
     assert customer.custom_fields == {"region": "North"}
+
+
+def test_the_pending_list_query_count_does_not_grow_with_its_rows(
+    client, users, products, make_order, django_assert_max_num_queries
+):
+    ApprovalRule.objects.filter(name="Order amount").update(min_total_amount=Decimal("100"))
+    order_submit(order_id=make_order([(products[1], 3)]).pk, actor=users["sales"])
+    client.force_login(users["approver"])
+    with django_assert_max_num_queries(30) as one:
+        assert client.get(reverse("orders:approvals")).status_code == 200
+    for _ in range(4):
+        order_submit(order_id=make_order([(products[1], 3)]).pk, actor=users["sales"])
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(reverse("orders:approvals")).content.decode()
+    assert page.count('name="step" value=') == 5 * 2  # the bulk box and the card's form
