@@ -23,3 +23,16 @@ class ComplaintStatusNotAllowed(CustomerError):
 class ResolutionRequired(CustomerError):
     code = "resolution_required"
     message = _("Describe how the complaint was resolved.")
+
+
+class CustomFieldValueInvalid(CustomerError):
+    code = "custom_field_value_invalid"
+    message = _("Custom field %(field)s: %(detail)s")
+
+
+class CustomFieldNameClash(CustomerError):
+    code = "custom_field_name_clash"
+    message = _(
+        "The name “%(name)s” is already a built-in field or another custom field; "
+        "choose another name."
+    )

@@ -61,6 +61,7 @@ class Customer(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
 
     history = HistoricalRecords(
         excluded_fields=[
@@ -426,3 +427,50 @@ class Interaction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.customer_id}"
+
+
+class CustomField(models.Model):
+    """An admin-defined typed field on orders or customers; values live in the record's
+    ``custom_fields`` JSON (so they travel with its history and cost no extra query)."""
+
+    class Target(models.TextChoices):
+        ORDER = "order", _("Orders")
+        CUSTOMER = "customer", _("Customers")
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        NUMBER = "number", _("Whole number")
+        DECIMAL = "decimal", _("Decimal number")
+        DATE = "date", _("Date")
+        YES_NO = "yes_no", _("Yes / no")
+        CHOICE = "choice", _("Choice list")
+
+    target = models.CharField(_("on"), max_length=10, choices=Target.choices)
+    name = models.SlugField(
+        _("name"),
+        max_length=40,
+        help_text=_("Lower-case letters, digits and underscores; used in imports and rules."),
+    )
+    label = models.CharField(_("label"), max_length=100)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.TEXT)
+    is_required = models.BooleanField(_("required"), default=False)
+    help_text = models.CharField(_("help text"), max_length=200, blank=True)
+    choices = models.TextField(_("choices"), blank=True, help_text=_("One choice per line."))
+    position = models.PositiveSmallIntegerField(_("display order"), default=10)
+    is_filter = models.BooleanField(_("filter and column in lists"), default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("custom field")
+        verbose_name_plural = _("custom fields")
+        ordering = ["target", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["target", "name"], name="customers_customfield_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]

@@ -14,8 +14,8 @@ from customers.credit import (
     credit_limit_for,
     credit_policy_get,
 )
-from customers.errors import ComplaintStatusNotAllowed, ResolutionRequired
-from customers.models import Complaint, CreditAlert, Customer, Interaction
+from customers.errors import ComplaintStatusNotAllowed, CustomFieldNameClash, ResolutionRequired
+from customers.models import Complaint, CreditAlert, Customer, CustomField, Interaction
 from customers.tasks import credit_alert_notify_task
 from opms.core.money import ZERO
 
@@ -179,3 +179,67 @@ def credit_alerts_refresh(*, customer_id: int) -> None:
         ).update(cleared_at=timezone.now())
     for level in reached - open_levels:
         _credit_alert_raise(customer=customer, level=level, exposure=exposure, limit=limit)
+
+
+CUSTOM_FIELD_ATTRIBUTES = [
+    "target",
+    "name",
+    "label",
+    "kind",
+    "is_required",
+    "help_text",
+    "choices",
+    "position",
+    "is_filter",
+]
+
+
+@transaction.atomic
+def custom_field_save(
+    *, actor, values: dict, reserved_names: set[str], field_id: int | None = None
+) -> CustomField:
+    """Create or change a custom field. ``reserved_names`` are the built-in field names of
+    the target (given by the layer that knows the target's model).
+
+    Raises CustomFieldNameClash (a built-in name, or another field of the target).
+    """
+    name = values["name"]
+    clash = name.lower() in {reserved.lower() for reserved in reserved_names}
+    others = CustomField.objects.filter(target=values["target"], name=name)
+    if field_id is not None:
+        others = others.exclude(pk=field_id)
+    if clash or others.exists():
+        raise CustomFieldNameClash(name=name)
+    custom_field = (
+        CustomField()
+        if field_id is None
+        else CustomField.objects.select_for_update().get(pk=field_id)
+    )
+    for attribute in CUSTOM_FIELD_ATTRIBUTES:
+        if attribute in values:
+            setattr(custom_field, attribute, values[attribute])
+    custom_field._history_user = actor
+    custom_field.save()
+    return custom_field
+
+
+@transaction.atomic
+def custom_field_delete(*, actor, field_id: int) -> None:
+    """Remove a custom field; values already stored stay in the records and their history."""
+    custom_field = CustomField.objects.select_for_update().filter(pk=field_id).first()
+    if custom_field is not None:
+        custom_field._history_user = actor
+        custom_field.delete()
+
+
+@transaction.atomic
+def customer_custom_fields_set(
+    *, actor, customer_id: int, values: dict, reason: str = ""
+) -> Customer:
+    """Store a customer's custom field values (already validated), with history."""
+    customer = Customer.objects.select_for_update(of=("self",)).get(pk=customer_id)
+    customer.custom_fields = values
+    customer._history_user = actor
+    customer._change_reason = reason
+    customer.save(update_fields=["custom_fields"])
+    return customer

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/complaints/", views.complaint_create_view, name="complaint_create"),
     path("complaints/<int:pk>/advance/", views.complaint_advance_view, name="complaint_advance"),
     path("<int:pk>/interactions/", views.interaction_create_view, name="interaction_create"),
+    path("<int:pk>/custom-fields/", views.customer_custom_fields_view, name="custom_fields"),
 ]

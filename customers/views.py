@@ -1,4 +1,5 @@
-"""HTML views of customers: the scoped list, complaints and the interaction log.
+"""HTML views of customers: the scoped list, complaints, the interaction log and the
+customer's custom field values.
 
 The customer 360 page reads orders and finance too, so it lives in `reports`.
 """
@@ -13,7 +14,14 @@ from django.views.decorators.http import require_POST
 
 from customers import selectors, services
 from customers.complaint_forms import ComplaintAdvanceForm, ComplaintForm, InteractionForm
-from customers.models import Complaint, Customer
+from customers.custom_fields import (
+    CustomValuesForm,
+    custom_cells,
+    custom_fields_for,
+    custom_filters_apply,
+    custom_values_from_form,
+)
+from customers.models import Complaint, Customer, CustomField
 from opms.core.errors import DomainError
 from opms.core.pagination import page_from_request
 
@@ -23,8 +31,16 @@ from opms.core.pagination import page_from_request
 def customer_list_view(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     customers = selectors.customer_list(user=request.user, search=search)
+    columns = [d for d in custom_fields_for(CustomField.Target.CUSTOMER) if d.is_filter]
+    customers, active = custom_filters_apply(customers, columns, request.GET)
     page = page_from_request(request, customers, ordering="code")
-    return render(request, "customers/customer_list.html", {"page": page, "search": search})
+    custom_cells(page.items, columns)
+    context = {
+        "page": page,
+        "search": search,
+        "custom_columns": [(d, active.get(d.name, "")) for d in columns],
+    }
+    return render(request, "customers/customer_list.html", context)
 
 
 def _customer_or_404(request: HttpRequest, pk: int) -> Customer:
@@ -91,3 +107,29 @@ def interaction_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Write a note to log the interaction."))
     return redirect(reverse("reports:customer", args=[customer.pk]) + "#interactions")
+
+
+@require_POST
+@login_required
+@permission_required("customers.change_customer", raise_exception=True)
+def customer_custom_fields_view(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = _customer_or_404(request, pk)
+    definitions = custom_fields_for(CustomField.Target.CUSTOMER)
+    form = CustomValuesForm(request.POST, definitions=definitions)
+    if not form.is_valid():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else field
+            messages.error(request, f"{label}: {' '.join(errors)}")
+        return redirect(reverse("reports:customer", args=[customer.pk]) + "#custom-fields")
+    values = {**(customer.custom_fields or {})}
+    for definition in definitions:
+        values.pop(definition.name, None)
+    values.update(custom_values_from_form(definitions, form.cleaned_data))
+    services.customer_custom_fields_set(
+        actor=request.user,
+        customer_id=customer.pk,
+        values=values,
+        reason=request.POST.get("reason", "").strip(),
+    )
+    messages.success(request, _("Custom fields saved."))
+    return redirect(reverse("reports:customer", args=[customer.pk]) + "#custom-fields")

@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "task": "finance.tasks.overdue_reminders_send_task",
         "schedule": crontab(hour=9, minute=0),
     },
+    "orders-approval-reminders": {
+        "task": "orders.tasks.approval_reminders_send_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "notifications-email-pending": {
         "task": "opms.notifications.tasks.notifications_email_pending_task",
         "schedule": crontab(minute="*/5"),

@@ -1,10 +1,10 @@
-"""Admin for orders: read-mostly; the approval policy is where admins set the threshold."""
+"""Admin for orders: read-mostly; approval rules are configured on the app's own page."""
 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from orders.models import (
-    ApprovalPolicy,
+    ApprovalRule,
     OrderEvent,
     RoleDiscountLimit,
     SalesOrder,
@@ -13,12 +13,17 @@ from orders.models import (
 )
 
 
-@admin.register(ApprovalPolicy)
-class ApprovalPolicyAdmin(SimpleHistoryAdmin):
-    list_display = ("__str__", "threshold_amount", "max_discount_percent", "approver_group")
+@admin.register(ApprovalRule)
+class ApprovalRuleAdmin(SimpleHistoryAdmin):
+    """Read-mostly: rules are edited on the app's Approval rules page (it validates them)."""
+
+    list_display = ("name", "position", "is_active", "approver_kind", "approver_group")
 
     def has_add_permission(self, request):
-        return not ApprovalPolicy.objects.exists()
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
     def has_delete_permission(self, request, obj=None):
         return False

@@ -82,3 +82,39 @@ class CreditLimitExceeded(ShipmentError):
 class InvoiceQuantityTooLarge(OrderError):
     code = "invoice_quantity_too_large"
     message = _("Line %(line)s: %(wanted)s to invoice but only %(open)s not yet invoiced.")
+
+
+class ApprovalLevelAlreadyDecided(OrderError):
+    code = "approval_level_decided"
+    status = 409
+    message = _(
+        "Level %(level)s of order %(number)s was already decided by %(by)s. "
+        "Reload to see what waits now."
+    )
+
+
+class ApprovalAlreadyGiven(OrderError):
+    code = "approval_already_given"
+    status = 409
+    message = _(
+        "You already approved level %(level)s of order %(number)s; "
+        "it waits for the other approvers."
+    )
+
+
+class ApprovalRuleInvalid(OrderError):
+    code = "approval_rule_invalid"
+    message = _("%(detail)s")
+
+
+class DelegationCircular(OrderError):
+    code = "delegation_circular"
+    message = _(
+        "%(delegate)s already hands their approvals to %(delegator)s in this period; "
+        "a circular delegation is not allowed."
+    )
+
+
+class DelegationInvalid(OrderError):
+    code = "delegation_invalid"
+    message = _("A delegation needs another person and an end on or after its start.")

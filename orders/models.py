@@ -150,6 +150,8 @@ class SalesOrder(FSMModelMixin, models.Model):
     reject_reason = models.TextField(_("reject reason"), blank=True)
     cancel_reason = models.TextField(_("cancel reason"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
+    custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
+    revision = models.PositiveSmallIntegerField(_("revision"), default=0)
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -269,6 +271,24 @@ class SalesOrder(FSMModelMixin, models.Model):
     def reject(self, *, reason: str):
         self.reject_reason = reason
         self.submitted_at = None
+
+    def has_nothing_shipped_or_invoiced(self) -> bool:
+        return self.shipped_at is None and self.invoiced_amount <= ZERO
+
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=RETURN_VALUE(Status.PENDING_APPROVAL, Status.APPROVED),
+        conditions=[has_nothing_shipped_or_invoiced],
+        permission="orders.change_salesorder",
+    )
+    def revise(self, *, needs_approval: bool, reason: str = ""):
+        """A change (订单变更) of an approved order; the levels it triggers approve again."""
+        self.revision += 1
+        if needs_approval:
+            self.approval_reason = reason
+            return self.Status.PENDING_APPROVAL
+        return self.Status.APPROVED
 
     @transition(
         field=status,
@@ -423,8 +443,196 @@ class LineReservation(models.Model):
         return f"{self.line_id}: {self.quantity}"
 
 
+class ApprovalRule(models.Model):
+    """A condition on submitted orders and the approval level it adds (configured by admins).
+
+    Every condition that is set must hold (AND). Rules are loaded once per submit and
+    evaluated in Python against the priced order (orders/services/routing.py).
+    """
+
+    class ApproverKind(models.TextChoices):
+        GROUP = "group", _("A group")
+        USERS = "users", _("Named users")
+        TEAM_LEADER = "team_leader", _("The sales rep's team leader")
+        ACCOUNT_MANAGER = "account_manager", _("The customer's account manager")
+
+    class Quorum(models.TextChoices):
+        ANY = "any", _("Any one (或签)")
+        ALL = "all", _("All of them (会签)")
+        N_OF_M = "n_of_m", _("N of them")
+
+    class DeadlineAction(models.TextChoices):
+        REMIND = "remind", _("Remind again")
+        ESCALATE = "escalate", _("Escalate to a group")
+        AUTO_APPROVE = "auto_approve", _("Approve automatically")
+        RETURN = "return", _("Return to the submitter")
+
+    name = models.CharField(_("name"), max_length=100)
+    is_active = models.BooleanField(_("switched on"), default=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(
+        _("level order"),
+        default=10,
+        help_text=_("Levels are approved in this order, smallest first."),
+    )
+    # Conditions (empty = not checked).
+    min_total_amount = MoneyField(_("order total at least"), null=True, blank=True, default=None)
+    max_discount_percent = models.DecimalField(
+        _("discount above (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("A line discount, or a manual price below the rule price, larger than this."),
+    )
+    use_role_discount_limit = models.BooleanField(
+        _("the submitter's role limit replaces it"),
+        default=False,
+        help_text=_("Settings → discount limits of roles: the largest of the submitter's roles."),
+    )
+    max_margin_percent = models.DecimalField(
+        _("gross margin below (%)"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    manual_price_override = models.BooleanField(_("a price was typed in"), default=False)
+    customer_tiers = models.JSONField(_("customer tier in"), default=list, blank=True)
+    over_credit_limit = models.BooleanField(_("customer over its credit limit"), default=False)
+    product_categories = models.JSONField(
+        _("product category in (codes)"), default=list, blank=True
+    )
+    channels = models.JSONField(_("order channel in"), default=list, blank=True)
+    custom_field_name = models.CharField(_("custom field"), max_length=40, blank=True)
+    custom_field_value = models.CharField(_("has the value"), max_length=200, blank=True)
+    # Who approves the level it adds.
+    approver_kind = models.CharField(
+        _("approvers"), max_length=20, choices=ApproverKind.choices, default=ApproverKind.GROUP
+    )
+    approver_group = models.ForeignKey(
+        Group,
+        verbose_name=_("approver group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approver_users = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("approving users"), blank=True, related_name="+"
+    )
+    quorum = models.CharField(
+        _("how many must approve"), max_length=10, choices=Quorum.choices, default=Quorum.ANY
+    )
+    quorum_count = models.PositiveSmallIntegerField(_("N"), default=1)
+    deadline_hours = models.PositiveIntegerField(_("deadline (hours)"), null=True, blank=True)
+    deadline_action = models.CharField(
+        _("when the deadline passes"),
+        max_length=20,
+        choices=DeadlineAction.choices,
+        default=DeadlineAction.REMIND,
+    )
+    escalate_group = models.ForeignKey(
+        Group,
+        verbose_name=_("escalate to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    history = HistoricalRecords(m2m_fields=[approver_users])
+
+    class Meta:
+        verbose_name = _("approval rule")
+        verbose_name_plural = _("approval rules")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_n_of_m(self) -> bool:
+        return self.quorum == self.Quorum.N_OF_M
+
+    def is_valid_on(self, day) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+class ApprovalReminderSettings(models.Model):
+    """When waiting approvals and stuck orders remind people (one row, edited in the app)."""
+
+    remind_after_hours = models.PositiveIntegerField(
+        _("remind approvers after (hours)"), default=24
+    )
+    remind_every_hours = models.PositiveIntegerField(_("then remind every (hours)"), default=24)
+    escalate_after_hours = models.PositiveIntegerField(
+        _("tell the escalation group after (hours)"), default=48
+    )
+    escalate_group = models.ForeignKey(
+        Group,
+        verbose_name=_("escalation group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    stuck_after_days = models.PositiveIntegerField(
+        _("remind owners of orders unchanged for (days)"), default=7
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("approval reminder settings")
+        verbose_name_plural = _("approval reminder settings")
+
+    def __str__(self) -> str:
+        return str(_("Approval reminder settings"))
+
+
+class ApprovalDelegation(models.Model):
+    """An approver's out-of-office period: the delegate may decide their steps meanwhile."""
+
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approver"),
+        on_delete=models.CASCADE,
+        related_name="approval_delegations",
+    )
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("delegate"),
+        on_delete=models.CASCADE,
+        related_name="approval_delegations_received",
+    )
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("to"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("approval delegation")
+        verbose_name_plural = _("approval delegations")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(delegator=models.F("delegate")),
+                name="orders_approvaldelegation_not_self",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="orders_approvaldelegation_period",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["delegate", "ends_on"], name="orders_delegation_delegate_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegator} → {self.delegate}"
+
+
 class ApprovalStep(models.Model):
+    """One level of an order's approval chain, frozen at submit from the rules."""
+
     class Status(models.TextChoices):
+        QUEUED = "queued", _("Next")
         PENDING = "pending", _("Waiting")
         APPROVED = "approved", _("Approved")
         REJECTED = "rejected", _("Rejected")
@@ -438,9 +646,50 @@ class ApprovalStep(models.Model):
     )
     level = models.PositiveSmallIntegerField(_("level"), default=1)
     reason = models.CharField(_("why"), max_length=300)
-    approver_group = models.ForeignKey(
-        Group, verbose_name=_("approver group"), on_delete=models.PROTECT, related_name="+"
+    rule = models.ForeignKey(
+        ApprovalRule,
+        verbose_name=_("rule"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
+    rule_names = models.CharField(_("rules"), max_length=300, blank=True)
+    approver_group = models.ForeignKey(
+        Group,
+        verbose_name=_("approver group"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    approvers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("approvers"), blank=True, related_name="+"
+    )
+    quorum = models.CharField(
+        _("how many must approve"),
+        max_length=10,
+        choices=ApprovalRule.Quorum.choices,
+        default=ApprovalRule.Quorum.ANY,
+    )
+    required_approvals = models.PositiveSmallIntegerField(_("approvals needed"), default=1)
+    approvals_count = models.PositiveSmallIntegerField(_("approvals so far"), default=0)
+    deadline_hours = models.PositiveIntegerField(_("deadline (hours)"), null=True, blank=True)
+    deadline_action = models.CharField(
+        _("when the deadline passes"),
+        max_length=20,
+        choices=ApprovalRule.DeadlineAction.choices,
+        default=ApprovalRule.DeadlineAction.REMIND,
+    )
+    escalate_group = models.ForeignKey(
+        Group,
+        verbose_name=_("escalate to"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    due_at = models.DateTimeField(_("due"), null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.PENDING
     )
@@ -463,11 +712,69 @@ class ApprovalStep(models.Model):
         indexes = [
             models.Index(
                 fields=["status", "approver_group", "created_at"], name="orders_step_queue_idx"
-            )
+            ),
+            models.Index(fields=["status", "due_at"], name="orders_step_due_idx"),
         ]
 
     def __str__(self) -> str:
         return f"{self.order_id} L{self.level} {self.status}"
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.PENDING
+
+    @property
+    def is_overdue(self) -> bool:
+        return (
+            self.status == self.Status.PENDING
+            and self.due_at is not None
+            and self.due_at <= timezone.now()
+        )
+
+
+class ApprovalDecision(models.Model):
+    """One approver's vote on a step (several for 会签 or N of M); on behalf of a delegator."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        AUTO_APPROVED = "auto_approved", _("Approved automatically")
+
+    step = models.ForeignKey(
+        ApprovalStep, verbose_name=_("step"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("on behalf of"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    decided_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("approval decision")
+        verbose_name_plural = _("approval decisions")
+        ordering = ["decided_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["step", "actor"], name="orders_approvaldecision_once_per_actor"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step_id} {self.decision}"
 
 
 class Shipment(FSMModelMixin, models.Model):
@@ -602,6 +909,7 @@ class OrderEvent(models.Model):
         INVOICED = "invoiced", _("Invoiced")
         PAID = "paid", _("Payment received")
         CLOSED = "closed", _("Closed")
+        REVISED = "revised", _("Changed (new revision)")
 
     order = models.ForeignKey(
         SalesOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events"
@@ -637,3 +945,32 @@ class OrderEvent(models.Model):
     @property
     def to_label(self) -> str:
         return SalesOrder.Status(self.to_status).label if self.to_status else ""
+
+
+class OrderRevision(models.Model):
+    """One change (订单变更) of an approved order: what it was, what it became, why."""
+
+    order = models.ForeignKey(
+        SalesOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    number = models.PositiveSmallIntegerField(_("revision"))
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+    changes = models.JSONField(_("changes"), default=list)
+    reapproval_levels = models.JSONField(_("levels approved again"), default=list)
+    created_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("order revision")
+        verbose_name_plural = _("order revisions")
+        ordering = ["order", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "number"], name="orders_revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} R{self.number}"

@@ -4,15 +4,22 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from customers.pricing import price_quote, price_rules_for
 from customers.selectors import sales_scope_of
 from inventory.models import Product
 from inventory.selectors import available_by_product
-from opms.core.money import ZERO
+from opms.core.history import history_entries
+from opms.core.money import ZERO, round_money
 from orders.models import (
+    ApprovalDecision,
+    ApprovalDelegation,
+    ApprovalRule,
     ApprovalStep,
     LineReservation,
     OrderEvent,
@@ -21,7 +28,15 @@ from orders.models import (
     Shipment,
     ShipmentLine,
 )
+from orders.services.chain import (
+    ApproverDirectory,
+    approval_rules_load,
+    role_discount_of,
+    rules_need_team_leader,
+    team_leader_of,
+)
 from orders.services.common import line_amounts
+from orders.services.routing import OrderFacts, approval_chain_plan, margin_percent
 
 LIST_ORDERINGS = {
     "created": "-created_at",
@@ -77,7 +92,17 @@ def order_detail(*, pk: int, user) -> OrderDetail:
             Prefetch("reservations", queryset=LineReservation.objects.select_related("warehouse"))
         )
     )
-    steps = list(order.approval_steps.select_related("approver_group", "decided_by"))
+    steps = list(
+        order.approval_steps.select_related(
+            "approver_group", "decided_by", "rule"
+        ).prefetch_related(
+            "approvers",
+            Prefetch(
+                "decisions",
+                queryset=ApprovalDecision.objects.select_related("actor", "on_behalf_of"),
+            ),
+        )
+    )
     shipments = list(
         order.shipments.select_related("carrier", "warehouse", "confirmed_by")
         .prefetch_related(
@@ -97,16 +122,114 @@ def order_detail(*, pk: int, user) -> OrderDetail:
     )
 
 
+def _delegator_ids(user) -> list[int]:
+    today = timezone.localdate()
+    return list(
+        ApprovalDelegation.objects.filter(
+            delegate=user, starts_on__lte=today, ends_on__gte=today
+        ).values_list("delegator_id", flat=True)
+    )
+
+
 def orders_awaiting_approval(*, user) -> QuerySet[ApprovalStep]:
-    """The approver's queue: pending steps of their groups, oldest first."""
+    """The approver's queue, oldest first: waiting levels the user decides (as a named
+    approver or a member of the level's group) or decides for someone away today."""
     steps = ApprovalStep.objects.filter(
         status=ApprovalStep.Status.PENDING, order__status=SalesOrder.Status.PENDING_APPROVAL
     )
     if not user.is_superuser:
-        steps = steps.filter(approver_group__in=user.groups.all())
+        people = [user.pk, *_delegator_ids(user)]
+        named = ApprovalStep.approvers.through.objects.filter(approvalstep_id=OuterRef("pk"))
+        steps = steps.filter(
+            Q(Exists(named.filter(user_id__in=people)))
+            | (
+                ~Exists(named)
+                & Q(approver_group__in=Group.objects.filter(user__in=people).values("pk"))
+            )
+        )
     return steps.select_related("order__customer", "order__sales_rep", "approver_group").order_by(
         "created_at", "pk"
     )
+
+
+def approval_steps_overdue(*, now=None) -> QuerySet[ApprovalStep]:
+    """Waiting levels past their deadline, most overdue first (for reports and alerts)."""
+    now = now or timezone.now()
+    return (
+        ApprovalStep.objects.filter(
+            status=ApprovalStep.Status.PENDING,
+            order__status=SalesOrder.Status.PENDING_APPROVAL,
+            due_at__lte=now,
+        )
+        .select_related("order__customer", "approver_group")
+        .order_by("due_at", "pk")
+    )
+
+
+@dataclass
+class PreviewLevel:
+    level: int
+    approvers: str
+    quorum: str
+    rules: str
+    reason: str
+
+
+def approval_preview(
+    *, preview: "OrderPreview", customer, user, custom: dict, over_credit: bool, on=None
+) -> list[PreviewLevel]:
+    """Which approvals the order on the form will need and why, before it is submitted
+    (the same engine as submit, on the form's prices)."""
+    lines = [line for line in preview.lines if line]
+    if customer is None or not lines:
+        return []
+    on = on or timezone.localdate()
+    rules = approval_rules_load(on=on, submitter_id=user.pk)
+    if not rules:
+        return []
+    overrides = {}
+    for number, line in enumerate(lines, start=1):
+        if line.is_override and line.rule_price > ZERO:
+            paid = line.unit_price * (Decimal("100") - line.discount_percent) / Decimal("100")
+            overrides[number] = round_money((1 - paid / line.rule_price) * 100)
+    net = sum((line.net_amount for line in lines), ZERO)
+    cost = sum((line.product.cost_amount * line.quantity for line in lines), ZERO)
+    team_id = customer.team_id or getattr(user, "team_id", None)
+    facts = OrderFacts(
+        order_date=on,
+        total_amount=preview.total_amount,
+        largest_discount=max((line.discount_percent for line in lines), default=ZERO),
+        override_discounts=overrides,
+        has_manual_price=any(line.is_override for line in lines),
+        margin_percent=margin_percent(net, cost),
+        tier=customer.tier,
+        over_credit_limit=over_credit,
+        category_codes=frozenset(line.category_code for line in lines if line.category_code),
+        custom=custom,
+        role_discount_percent=role_discount_of(rules),
+        team_leader_id=team_leader_of(team_id) if rules_need_team_leader(rules) else None,
+        account_manager_id=customer.sales_rep_id,
+    )
+    plan = approval_chain_plan(rules, facts, resolve=ApproverDirectory().resolve)
+    groups = Group.objects.in_bulk({level.group_id for level in plan if level.group_id})
+    people = get_user_model().objects.in_bulk({pk for level in plan for pk in level.user_ids})
+    quorum_labels = dict(ApprovalRule.Quorum.choices)
+    result = []
+    for number, level in enumerate(plan, start=1):
+        if level.user_ids:
+            who = ", ".join(str(people[pk]) for pk in level.user_ids if pk in people)
+        else:
+            who = groups[level.group_id].name if level.group_id in groups else ""
+        result.append(
+            PreviewLevel(
+                level=number,
+                approvers=who,
+                quorum=str(quorum_labels.get(level.quorum, "")),
+                rules=", ".join(level.rule_names),
+                reason=level.reason,
+            )
+        )
+    return result
 
 
 def orders_to_ship(*, warehouse_id: int | None = None) -> QuerySet[SalesOrder]:
@@ -200,6 +323,7 @@ class LinePreview:
     rule_price: Decimal = ZERO
     rule_name: str = ""
     is_override: bool = False
+    category_code: str = ""
 
     @property
     def is_short(self) -> bool:
@@ -294,6 +418,7 @@ def order_preview(
                 rule_price=quote.unit_price,
                 rule_name=quote.rule_name,
                 is_override=is_override,
+                category_code=categories.get(product.pk) or "",
             )
         )
         preview.lines_amount += amounts.lines_amount
@@ -301,3 +426,42 @@ def order_preview(
         preview.tax_amount += amounts.tax_amount
     preview.total_amount = preview.lines_amount - preview.discount_amount + preview.tax_amount
     return preview
+
+
+def order_history(*, order: SalesOrder, limit: int = 100):
+    """The order's field-level history (header and lines), newest first."""
+    header = list(
+        SalesOrder.history.filter(id=order.pk)
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    lines = list(
+        SalesOrderLine.history.filter(order_id=order.pk)
+        .select_related("history_user", "product")
+        .order_by("-history_date", "-history_id")[:limit]
+    )
+    number = str(order.number)
+    entries = history_entries(header, label=lambda record: number) + history_entries(
+        lines,
+        label=lambda record: (
+            f"{number} / {record.line_no} {record.product.sku if record.product else ''}"
+        ),
+    )
+    entries.sort(key=lambda entry: entry.at, reverse=True)
+    return entries[:limit]
+
+
+def approval_rule_list() -> list[ApprovalRule]:
+    return list(
+        ApprovalRule.objects.select_related("approver_group", "escalate_group")
+        .prefetch_related("approver_users")
+        .order_by("position", "pk")
+    )
+
+
+def delegations_of(*, user) -> QuerySet[ApprovalDelegation]:
+    return (
+        ApprovalDelegation.objects.filter(Q(delegator=user) | Q(delegate=user))
+        .select_related("delegator", "delegate")
+        .order_by("-starts_on", "pk")
+    )

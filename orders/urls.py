@@ -3,6 +3,7 @@
 from django.urls import path
 
 from orders import views
+from orders.views import configuration, revision
 
 app_name = "orders"
 
@@ -11,6 +12,28 @@ urlpatterns = [
     path("new/", views.order_create_view, name="create"),
     path("product-options/", views.product_options_view, name="product_options"),
     path("approvals/", views.approval_list_view, name="approvals"),
+    path("approvals/bulk/", configuration.approval_bulk_view, name="approvals_bulk"),
+    path("approvals/delegations/", configuration.delegation_view, name="delegations"),
+    path(
+        "approvals/delegations/<int:pk>/end/",
+        configuration.delegation_end_view,
+        name="delegation_end",
+    ),
+    path("approval-rules/", configuration.approval_rule_list_view, name="approval_rules"),
+    path("approval-rules/new/", configuration.approval_rule_edit_view, name="approval_rule_create"),
+    path("approval-rules/<int:pk>/", configuration.approval_rule_edit_view, name="approval_rule"),
+    path(
+        "approval-rules/<int:pk>/history/",
+        configuration.approval_rule_history_view,
+        name="approval_rule_history",
+    ),
+    path("custom-fields/", configuration.custom_field_list_view, name="custom_fields"),
+    path("custom-fields/<int:pk>/", configuration.custom_field_list_view, name="custom_field"),
+    path(
+        "custom-fields/<int:pk>/delete/",
+        configuration.custom_field_delete_view,
+        name="custom_field_delete",
+    ),
     path("to-ship/", views.to_ship_view, name="to_ship"),
     path("shipments/", views.shipment_list_view, name="shipments"),
     path("shipments/<int:pk>/", views.shipment_detail_view, name="shipment"),
@@ -20,6 +43,7 @@ urlpatterns = [
     path("shipments/<int:pk>/cancel/", views.shipment_cancel_view, name="shipment_cancel"),
     path("<int:pk>/", views.order_detail_view, name="detail"),
     path("<int:pk>/edit/", views.order_edit_view, name="edit"),
+    path("<int:pk>/change/", revision.order_revise_view, name="revise"),
     path("<int:pk>/submit/", views.order_submit_view, name="submit"),
     path("<int:pk>/approve/", views.order_approve_view, name="approve"),
     path("<int:pk>/reject/", views.order_reject_view, name="reject"),

@@ -9,4 +9,5 @@ app_name = "reports"
 urlpatterns = [
     path("dashboard/", views.dashboard_view, name="dashboard"),
     path("customers/<int:pk>/", views.customer_360_view, name="customer"),
+    path("audit/", views.audit_view, name="audit"),
 ]

@@ -1,5 +1,7 @@
 """The role home pages (each role's queue first) and the manager dashboard."""
 
+from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -7,12 +9,20 @@ from django.utils.translation import gettext as _
 
 from customers import selectors as customer_selectors
 from customers.complaint_forms import ComplaintForm, InteractionForm
-from customers.models import Complaint, Customer
+from customers.custom_fields import (
+    CustomValuesForm,
+    custom_fields_for,
+    custom_form_initial,
+    custom_values_display,
+)
+from customers.models import Complaint, Customer, CustomField
 from finance import selectors as finance_selectors
+from opms.core.history import history_entries
 from orders import selectors as order_selectors
 from orders.models import SalesOrder
 from purchasing import selectors as purchasing_selectors
 from reports import selectors
+from reports.audit import AUDITED, AuditQuery, audit_search, audited_fields
 
 # Which queue a role sees first on its home page.
 ROLE_SECTIONS = [
@@ -96,6 +106,7 @@ def customer_360_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404(_("No such customer.")) from missing
     user = request.user
     can_see_money = user.has_perm("finance.view_invoice")
+    custom_definitions = custom_fields_for(CustomField.Target.CUSTOMER)
     context = {
         "customer": customer,
         "figures": selectors.customer_figures(customer_id=customer.pk),
@@ -111,10 +122,72 @@ def customer_360_view(request: HttpRequest, pk: int) -> HttpResponse:
         "addresses": customer_selectors.customer_addresses(customer=customer),
         "complaints": customer_selectors.complaints_of_customer(customer=customer),
         "interactions": customer_selectors.interactions_of_customer(customer=customer),
-        "history": customer_selectors.customer_history(customer=customer),
+        "history": history_entries(
+            customer_selectors.customer_history(customer=customer, limit=50),
+            label=lambda record: record.code,
+        ),
+        "custom_values": custom_values_display(custom_definitions, customer.custom_fields),
+        "custom_form": CustomValuesForm(
+            definitions=custom_definitions,
+            initial=custom_form_initial(custom_definitions, customer.custom_fields),
+        )
+        if custom_definitions and user.has_perm("customers.change_customer")
+        else None,
         "complaint_form": ComplaintForm(),
         "interaction_form": InteractionForm(),
         "complaint_statuses": Complaint.Status.choices,
         "can_see_money": can_see_money,
     }
     return render(request, "reports/customer_360.html", context)
+
+
+class AuditForm(forms.Form):
+    object_type = forms.ChoiceField(
+        label=_("Object type"),
+        choices=[(key, title) for key, (title, _model) in AUDITED.items()],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    user = forms.ModelChoiceField(
+        label=_("User"),
+        required=False,
+        queryset=get_user_model().objects.order_by("username"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    date_from = forms.DateField(
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    date_to = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}),
+    )
+    field = forms.CharField(
+        label=_("Field"),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "form-control", "list": "audit-fields"}),
+    )
+
+
+@login_required
+@permission_required("reports.view_dashboard", raise_exception=True)
+def audit_view(request: HttpRequest) -> HttpResponse:
+    """Managers and admins search the change history (read-only)."""
+    form = AuditForm(request.GET or {"object_type": "order"})
+    entries, fields = [], []
+    if form.is_valid():
+        data = form.cleaned_data
+        query = AuditQuery(
+            object_type=data["object_type"],
+            user_id=data["user"].pk if data["user"] else None,
+            date_from=data["date_from"],
+            date_to=data["date_to"],
+            field_name=data["field"].strip(),
+        )
+        entries = audit_search(query)
+        fields = audited_fields(data["object_type"])
+    return render(
+        request, "reports/audit.html", {"form": form, "entries": entries, "fields": fields}
+    )

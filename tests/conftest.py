@@ -121,6 +121,12 @@ DATA_MIGRATIONS = [
         "finance.migrations.0004_finance_role_permissions",
         "grant",
     ),
+    (
+        "orders",
+        "0007_rules_from_policy",
+        "orders.migrations.0007_rules_from_policy",
+        "rules_from_policy",
+    ),
 ]
 
 

@@ -21,6 +21,9 @@ NAVIGATION = [
     (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),
     (_("Purchasing"), "purchasing:reorder", "purchasing.view_supplier"),
     (_("Dashboard"), "reports:dashboard", "reports.view_dashboard"),
+    (_("Approval rules"), "orders:approval_rules", "orders.change_approvalrule"),
+    (_("Custom fields"), "orders:custom_fields", "customers.change_customfield"),
+    (_("Audit"), "reports:audit", "reports.view_dashboard"),
 ]
 
 

@@ -1,4 +1,7 @@
-"""Approval decisions on submitted orders: approve a step, reject back to draft."""
+"""Approval decisions on submitted orders: approve a level (alone, 会签 or N of M, directly
+or for a delegator), reject back to draft, and what happens when a level's deadline passes."""
+
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -6,8 +9,19 @@ from django.utils.translation import gettext as _
 
 from customers.services import customer_exposure_adjust
 from opms.accounts.models import Role
-from orders.errors import CommentRequired, OrderPermissionDenied
-from orders.models import ApprovalStep, OrderEvent, SalesOrder
+from orders.errors import (
+    ApprovalAlreadyGiven,
+    ApprovalLevelAlreadyDecided,
+    CommentRequired,
+    OrderPermissionDenied,
+)
+from orders.models import (
+    ApprovalDecision,
+    ApprovalDelegation,
+    ApprovalStep,
+    OrderEvent,
+    SalesOrder,
+)
 from orders.services.common import (
     event_record,
     guard_transition,
@@ -15,6 +29,7 @@ from orders.services.common import (
     order_save,
     reservations_release,
 )
+from orders.services.notices import approval_step_notice_enqueue, order_decided_notify
 
 
 def _current_step(order: SalesOrder) -> ApprovalStep | None:
@@ -26,82 +41,187 @@ def _current_step(order: SalesOrder) -> ApprovalStep | None:
     )
 
 
-def _may_decide(actor, step: ApprovalStep | None) -> bool:
-    """Members of the step's group decide it; managers may decide any step."""
-    if actor.is_superuser or actor.has_role(Role.MANAGER):
-        return True
-    if step is None:
-        return actor.has_perm("orders.approve_salesorder")
-    return actor.groups.filter(pk=step.approver_group_id).exists()
+def _decides_step(user, step: ApprovalStep, named: list[int]) -> bool:
+    if named:
+        return user.pk in named
+    return step.approver_group_id is not None and any(
+        group.pk == step.approver_group_id for group in user.groups.all()
+    )
 
 
-def _step_decide(order: SalesOrder, actor, status: str, *, comment: str, action):
-    """Record the actor's decision on the order's current step (None when it has none).
+def step_decider(actor, step: ApprovalStep | None):
+    """Whether ``actor`` may decide ``step``, and for whom: (allowed, on_behalf_of).
 
-    Raises OrderPermissionDenied when the actor may not decide that step.
+    The step's named approvers (else members of its group) decide it; managers may decide
+    any step; a delegate decides for an approver who is away today.
     """
-    step = _current_step(order)
-    if not _may_decide(actor, step):
-        raise OrderPermissionDenied(number=order.number, action=action)
-    if step is not None:
-        step.status = status
-        step.decided_by = actor
-        step.decided_at = timezone.now()
-        step.comment = comment
-        step.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    if actor.is_superuser or actor.has_role(Role.MANAGER):
+        return True, None
+    if step is None:
+        return actor.has_perm("orders.approve_salesorder"), None
+    named = list(step.approvers.values_list("pk", flat=True))
+    if _decides_step(actor, step, named):
+        return True, None
+    today = timezone.localdate()
+    delegations = ApprovalDelegation.objects.filter(
+        delegate=actor, starts_on__lte=today, ends_on__gte=today
+    ).select_related("delegator")
+    for delegation in delegations.prefetch_related("delegator__groups"):
+        if delegation.delegator.is_active and _decides_step(delegation.delegator, step, named):
+            return True, delegation.delegator
+    return False, None
+
+
+def _check_level(order: SalesOrder, step: ApprovalStep | None, step_id: int | None) -> None:
+    """Refuse a decision on a level that is no longer the one waiting (someone was faster)."""
+    if step_id is None or (step is not None and step.pk == step_id):
+        return
+    decided = (
+        ApprovalStep.objects.select_related("decided_by").filter(pk=step_id, order=order).first()
+    )
+    if decided is None:
+        return
+    raise ApprovalLevelAlreadyDecided(
+        number=order.number,
+        level=decided.level,
+        by=str(decided.decided_by or _("someone else")),
+    )
+
+
+def _activate_next(order: SalesOrder) -> ApprovalStep | None:
+    """Start the next queued level: it waits from now, with its own deadline."""
+    step = (
+        order.approval_steps.select_for_update()
+        .filter(status=ApprovalStep.Status.QUEUED)
+        .order_by("level", "pk")
+        .first()
+    )
+    if step is None:
+        return None
+    now = timezone.now()
+    step.status = ApprovalStep.Status.PENDING
+    step.created_at = now
+    step.due_at = now + timedelta(hours=step.deadline_hours) if step.deadline_hours else None
+    step.save(update_fields=["status", "created_at", "due_at"])
+    approval_step_notice_enqueue(step_id=step.pk)
     return step
 
 
-@transaction.atomic
-def order_approve(
-    *, order_id: int, actor, comment: str = "", expected_version: int | None = None
-) -> SalesOrder:
-    """Approve the order's current step; the last step moves the order to approved.
-
-    Exactly one of two concurrent approvers wins: the row lock serialises them and
-    the loser sees the new state. Raises OrderTransitionNotAllowed,
-    OrderPermissionDenied, OrderChangedConcurrently.
-    """
-    order = order_lock(order_id=order_id, expected_version=expected_version)
-    guard_transition(order, "approve", actor)
-    step = _step_decide(
-        order, actor, ApprovalStep.Status.APPROVED, comment=comment, action=_("approve")
+def _approve_step(order, step, *, actor, on_behalf_of, comment, decision) -> None:
+    if actor is not None and step.decisions.filter(actor=actor).exists():
+        raise ApprovalAlreadyGiven(number=order.number, level=step.level)
+    now = timezone.now()
+    ApprovalDecision.objects.create(
+        step=step,
+        decision=decision,
+        actor=actor,
+        on_behalf_of=on_behalf_of,
+        comment=comment,
+        decided_at=now,
     )
-    remaining = order.approval_steps.filter(status=ApprovalStep.Status.PENDING).exists()
+    step.approvals_count += 1
+    fields = ["approvals_count"]
+    if step.approvals_count >= step.required_approvals or actor is None:
+        step.status = ApprovalStep.Status.APPROVED
+        step.decided_by = actor
+        step.decided_at = now
+        step.comment = comment
+        fields += ["status", "decided_by", "decided_at", "comment"]
+    step.save(update_fields=fields)
+
+
+def _order_approve_locked(
+    order: SalesOrder, *, actor, comment: str, step_id: int | None = None, automatic=False
+) -> SalesOrder:
+    step = _current_step(order)
+    _check_level(order, step, step_id)
+    on_behalf_of = None
+    if not automatic:
+        allowed, on_behalf_of = step_decider(actor, step)
+        if not allowed:
+            raise OrderPermissionDenied(number=order.number, action=_("approve"))
     from_status = order.status
-    if not remaining:
+    if step is not None:
+        _approve_step(
+            order,
+            step,
+            actor=None if automatic else actor,
+            on_behalf_of=on_behalf_of,
+            comment=comment,
+            decision=ApprovalDecision.Decision.AUTO_APPROVED
+            if automatic
+            else ApprovalDecision.Decision.APPROVED,
+        )
+    level_done = step is None or step.status == ApprovalStep.Status.APPROVED
+    next_step = _activate_next(order) if level_done else None
+    if level_done and next_step is None:
         order.approve()
         order_save(order, ["status", "approved_at"])
+        order_decided_notify(order=order, approved=True)
     else:
         order_save(order, [])
     event_record(
         order=order,
         action=OrderEvent.Action.APPROVED,
-        actor=actor,
+        actor=None if automatic else actor,
         from_status=from_status,
         to_status=order.status,
         comment=comment,
-        payload={"level": step.level if step else None},
+        payload={
+            "level": step.level if step else None,
+            "on_behalf_of": str(on_behalf_of) if on_behalf_of else "",
+            "automatic": automatic,
+            "rules": step.rule_names if step else "",
+        },
     )
     return order
 
 
 @transaction.atomic
-def order_reject(
-    *, order_id: int, actor, comment: str, expected_version: int | None = None
+def order_approve(
+    *,
+    order_id: int,
+    actor,
+    comment: str = "",
+    expected_version: int | None = None,
+    step_id: int | None = None,
 ) -> SalesOrder:
-    """Reject the order back to draft with the reason; its reservations are released.
+    """Approve the order's waiting level for oneself or for the approver one stands in for;
+    when the level has its approvals the next one waits, after the last the order is
+    approved and its owner told.
 
-    Raises CommentRequired, OrderTransitionNotAllowed, OrderPermissionDenied.
+    Exactly one of two concurrent approvers wins: the row lock serialises them; the loser
+    is told the level was already decided (``step_id``: the level they saw) or that the
+    order changed. Raises OrderTransitionNotAllowed, OrderPermissionDenied,
+    OrderChangedConcurrently, ApprovalLevelAlreadyDecided, ApprovalAlreadyGiven.
     """
-    if not comment.strip():
-        raise CommentRequired()
     order = order_lock(order_id=order_id, expected_version=expected_version)
-    guard_transition(order, "reject", actor)
-    _step_decide(order, actor, ApprovalStep.Status.REJECTED, comment=comment, action=_("reject"))
-    order.approval_steps.filter(status=ApprovalStep.Status.PENDING).update(
-        status=ApprovalStep.Status.WITHDRAWN
-    )
+    if step_id is not None and order.status != SalesOrder.Status.PENDING_APPROVAL:
+        _check_level(order, None, step_id)
+    guard_transition(order, "approve", actor, check_permission=False)
+    return _order_approve_locked(order, actor=actor, comment=comment, step_id=step_id)
+
+
+def _order_reject_locked(order: SalesOrder, *, actor, comment: str, on_behalf_of=None):
+    step = _current_step(order)
+    now = timezone.now()
+    if step is not None:
+        ApprovalDecision.objects.create(
+            step=step,
+            decision=ApprovalDecision.Decision.REJECTED,
+            actor=actor,
+            on_behalf_of=on_behalf_of,
+            comment=comment,
+            decided_at=now,
+        )
+        step.status = ApprovalStep.Status.REJECTED
+        step.decided_by = actor
+        step.decided_at = now
+        step.comment = comment
+        step.save(update_fields=["status", "decided_by", "decided_at", "comment"])
+    order.approval_steps.filter(
+        status__in=[ApprovalStep.Status.PENDING, ApprovalStep.Status.QUEUED]
+    ).update(status=ApprovalStep.Status.WITHDRAWN)
     reservations_release(order)
     customer_exposure_adjust(customer_id=order.customer_id, open_order_delta=-order.total_amount)
     from_status = order.status
@@ -114,5 +234,75 @@ def order_reject(
         from_status=from_status,
         to_status=order.status,
         comment=comment,
+        payload={
+            "level": step.level if step else None,
+            "on_behalf_of": str(on_behalf_of) if on_behalf_of else "",
+        },
     )
+    order_decided_notify(order=order, approved=False, reason=comment)
     return order
+
+
+@transaction.atomic
+def order_reject(
+    *,
+    order_id: int,
+    actor,
+    comment: str,
+    expected_version: int | None = None,
+    step_id: int | None = None,
+) -> SalesOrder:
+    """Reject the order back to draft with the reason, told to its owner; its reservations
+    are released and the rest of the chain withdrawn (resubmitting computes a new one).
+
+    Raises CommentRequired, OrderTransitionNotAllowed, OrderPermissionDenied,
+    ApprovalLevelAlreadyDecided.
+    """
+    if not comment.strip():
+        raise CommentRequired()
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    if step_id is not None and order.status != SalesOrder.Status.PENDING_APPROVAL:
+        _check_level(order, None, step_id)
+    guard_transition(order, "reject", actor, check_permission=False)
+    step = _current_step(order)
+    _check_level(order, step, step_id)
+    allowed, on_behalf_of = step_decider(actor, step)
+    if not allowed:
+        raise OrderPermissionDenied(number=order.number, action=_("reject"))
+    return _order_reject_locked(order, actor=actor, comment=comment, on_behalf_of=on_behalf_of)
+
+
+@transaction.atomic
+def approval_step_auto_approve(*, step_id: int) -> SalesOrder | None:
+    """Approve a level whose deadline passed, when its rule says so (no actor)."""
+    step = ApprovalStep.objects.filter(pk=step_id).first()
+    if step is None:
+        return None
+    order = order_lock(order_id=step.order_id)
+    if order.status != SalesOrder.Status.PENDING_APPROVAL:
+        return None
+    current = _current_step(order)
+    if current is None or current.pk != step_id:
+        return None
+    return _order_approve_locked(
+        order, actor=None, comment=_("deadline passed"), step_id=step_id, automatic=True
+    )
+
+
+@transaction.atomic
+def approval_step_return(*, step_id: int) -> SalesOrder | None:
+    """Return an order to its submitter when a level's deadline passed and its rule says so."""
+    step = ApprovalStep.objects.filter(pk=step_id).first()
+    if step is None:
+        return None
+    order = order_lock(order_id=step.order_id)
+    if order.status != SalesOrder.Status.PENDING_APPROVAL:
+        return None
+    current = _current_step(order)
+    if current is None or current.pk != step_id:
+        return None
+    return _order_reject_locked(
+        order,
+        actor=None,
+        comment=_("Level %(level)s was not decided before its deadline.") % {"level": step.level},
+    )

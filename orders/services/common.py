@@ -25,6 +25,7 @@ ACTION_VERBS = {
     "ship": _("shipped"),
     "close": _("closed"),
     "edit": _("edited"),
+    "revise": _("changed"),
 }
 
 
@@ -63,6 +64,7 @@ def _action_infinitive(method_name: str) -> str:
         "ship": _("ship"),
         "close": _("close"),
         "edit": _("edit"),
+        "revise": _("change"),
     }[method_name]
 
 

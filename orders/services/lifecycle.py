@@ -5,9 +5,8 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import Subquery
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from customers.credit import credit_check_lock
 from customers.errors import CustomerInactive
@@ -26,14 +25,22 @@ from orders.errors import (
     OrderPermissionDenied,
 )
 from orders.models import (
-    ApprovalPolicy,
+    ApprovalRule,
     ApprovalStep,
     LineReservation,
     OrderEvent,
-    RoleDiscountLimit,
     SalesOrder,
     SalesOrderLine,
     Shipment,
+)
+from orders.services.chain import (
+    ApproverDirectory,
+    approval_rules_load,
+    approval_steps_create,
+    order_facts,
+    role_discount_of,
+    rules_need_team_leader,
+    team_leader_of,
 )
 from orders.services.common import (
     event_record,
@@ -43,6 +50,8 @@ from orders.services.common import (
     order_save,
     reservations_release,
 )
+from orders.services.notices import approval_step_notice_enqueue
+from orders.services.routing import PlannedLevel, approval_chain_plan
 
 # Finance approves credit over-limits (warn) and releases credit holds (block).
 CREDIT_APPROVER_GROUP = "finance"
@@ -152,6 +161,49 @@ def _override_discounts(order: SalesOrder, lines: list[SalesOrderLine]) -> dict[
     return discounts
 
 
+LINE_FIELDS = [
+    "product",
+    "quantity",
+    "unit_price_amount",
+    "list_price_amount",
+    "discount_percent",
+    "price_rule_name",
+    "lines_amount",
+    "discount_amount",
+    "net_amount",
+    "tax_amount",
+]
+
+
+def _lines_replace(order: SalesOrder, built: list[SalesOrderLine], *, actor, reason: str):
+    """Bring the order's lines to ``built``: same line number → changed in place (history
+    old → new), new numbers created, missing ones deleted, each with its history row."""
+    existing = {line.line_no: line for line in order.lines.all()}
+    changed, created = [], []
+    for line in built:
+        current = existing.pop(line.line_no, None)
+        if current is None:
+            created.append(line)
+            continue
+        if any(getattr(current, name) != getattr(line, name) for name in LINE_FIELDS):
+            for name in LINE_FIELDS:
+                setattr(current, name, getattr(line, name))
+            changed.append(current)
+    for gone in existing.values():
+        gone._history_user = actor
+        gone.delete()
+    if changed:
+        bulk_update_with_history(
+            changed,
+            SalesOrderLine,
+            LINE_FIELDS,
+            default_user=actor,
+            default_change_reason=reason or None,
+        )
+    if created:
+        bulk_create_with_history(created, SalesOrderLine, default_user=actor)
+
+
 def _apply_totals(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
     order.lines_amount = sum((line.lines_amount for line in lines), ZERO)
     order.discount_amount = sum((line.discount_amount for line in lines), ZERO)
@@ -169,6 +221,7 @@ def order_create(
     requested_delivery_on=None,
     customer_reference: str = "",
     note: str = "",
+    custom_fields: dict | None = None,
 ) -> SalesOrder:
     """Create a draft order with its lines priced; nothing is reserved until submit.
 
@@ -186,6 +239,7 @@ def order_create(
         requested_delivery_on=requested_delivery_on,
         customer_reference=customer_reference,
         note=note,
+        custom_fields=custom_fields or {},
     )
     built = _build_lines(order, lines)
     _apply_totals(order, built)
@@ -213,8 +267,11 @@ def order_update(
     requested_delivery_on=None,
     customer_reference: str = "",
     note: str = "",
+    custom_fields: dict | None = None,
+    reason: str = "",
 ) -> SalesOrder:
-    """Replace a draft order's header and lines.
+    """Replace a draft order's header and lines. Lines keep their identity by line number,
+    so the history shows each changed price or quantity as old → new.
 
     Raises OrderNotEditable, OrderPermissionDenied, CustomerInactive, OrderHasNoLines.
     """
@@ -234,8 +291,10 @@ def order_update(
     order.note = note
     built = _build_lines(order, lines)
     _apply_totals(order, built)
-    order.lines.all().delete()
-    bulk_create_with_history(built, SalesOrderLine, default_user=actor)
+    _lines_replace(order, built, actor=actor, reason=reason)
+    order.custom_fields = custom_fields if custom_fields is not None else order.custom_fields
+    order._history_user = actor
+    order._change_reason = reason
     order_save(
         order,
         [
@@ -250,6 +309,7 @@ def order_update(
             "tax_amount",
             "total_amount",
             "team",
+            "custom_fields",
         ],
     )
     event_record(
@@ -259,33 +319,6 @@ def order_update(
         payload={"old_total": str(old_total), "total": str(order.total_amount)},
     )
     return order
-
-
-def _approval_reasons(order: SalesOrder, lines: list[SalesOrderLine], policy) -> list[str]:
-    reasons = []
-    if policy is None:
-        return reasons
-    if policy.threshold_amount and order.total_amount >= policy.threshold_amount:
-        reasons.append(
-            _("total %(total)s reaches the approval amount %(limit)s")
-            % {"total": order.total_amount, "limit": policy.threshold_amount}
-        )
-    cap = getattr(policy, "role_discount_percent", None)
-    if cap is None:
-        cap = policy.max_discount_percent
-    largest_discount = max((line.discount_percent for line in lines), default=ZERO)
-    if largest_discount > cap:
-        reasons.append(
-            _("discount %(discount)s%% is above %(limit)s%%")
-            % {"discount": largest_discount, "limit": cap}
-        )
-    for line_no, discount in sorted(_override_discounts(order, lines).items()):
-        if discount > cap:
-            reasons.append(
-                _("price of line %(line)s is %(discount)s%% below the rule price")
-                % {"line": line_no, "discount": discount}
-            )
-    return reasons
 
 
 @transaction.atomic
@@ -317,26 +350,9 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
             for line in lines
         ]
     )
-    # The submitter's role discount limit rides along with the policy (one statement).
-    role_limits = RoleDiscountLimit.objects.filter(group__user=actor.pk).order_by(
-        "-max_discount_percent"
-    )
-    policy = (
-        ApprovalPolicy.objects.select_related("approver_group")
-        .annotate(role_discount_percent=Subquery(role_limits.values("max_discount_percent")[:1]))
-        .first()
-    )
-    reasons = _approval_reasons(order, lines, policy)
-    steps = []
-    if reasons:
-        steps.append(
-            ApprovalStep(
-                order=order,
-                level=1,
-                reason="; ".join(reasons),
-                approver_group=policy.approver_group,
-            )
-        )
+    # The rules are loaded once (with the submitter's role discount limit in the same
+    # statement) and evaluated in Python against the priced order.
+    rules = approval_rules_load(on=order.order_date, submitter_id=actor.pk)
     # Lock order: the order row (order_lock) first, then the customer row, so two
     # concurrent submits of one customer are judged against each other's exposure.
     customer, credit = credit_check_lock(
@@ -346,16 +362,35 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
         is_prepaid=order.paid_amount >= order.total_amount,
     )
     credit_open_orders_add(customer=customer, amount=order.total_amount)
+    directory = ApproverDirectory()
+    plan = []
+    if rules:
+        facts = order_facts(
+            order=order,
+            lines=lines,
+            customer=customer,
+            over_credit_limit=credit.over_limit,
+            override_discounts=_override_discounts(order, lines),
+            role_discount_percent=role_discount_of(rules),
+            team_leader_id=team_leader_of(order.team_id) if rules_need_team_leader(rules) else None,
+        )
+        plan = approval_chain_plan(rules, facts, resolve=directory.resolve)
+    reasons = [level.reason for level in plan]
     if credit.trips and not credit.blocks:
         reasons.append(credit.reason)
-        steps.append(
-            ApprovalStep(
-                order=order,
-                level=len(steps) + 1,
-                reason=credit.reason,
-                approver_group=Group.objects.get(name=CREDIT_APPROVER_GROUP),
+        finance = Group.objects.get(name=CREDIT_APPROVER_GROUP)
+        if not any(level.group_id == finance.pk and not level.user_ids for level in plan):
+            plan.append(
+                PlannedLevel(
+                    position=0,
+                    group_id=finance.pk,
+                    user_ids=(),
+                    quorum=ApprovalRule.Quorum.ANY,
+                    required_approvals=1,
+                    rule_names=[_("Credit control")],
+                    reasons=[credit.reason],
+                )
             )
-        )
     from_status = order.status
     order.submit(needs_approval=bool(reasons), reason="; ".join(reasons))
     fields = ["status", "submitted_at", "approved_at", "approval_reason", "reject_reason"]
@@ -364,8 +399,9 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
         order.hold(reason=credit.reason)
         fields.append("held_from_status")
     order_save(order, fields)
-    if steps:
-        ApprovalStep.objects.bulk_create(steps)
+    steps = approval_steps_create(order=order, plan=plan)
+    if steps and order.status == SalesOrder.Status.PENDING_APPROVAL:
+        approval_step_notice_enqueue(step_id=steps[0].pk)
     event_record(
         order=order,
         action=OrderEvent.Action.SUBMITTED,

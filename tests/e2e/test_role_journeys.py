@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from inventory.models import Product
-from orders.models import ApprovalPolicy, SalesOrder
+from orders.models import ApprovalRule, SalesOrder
 from orders.services import LineInput, order_create, order_submit
 from tests.e2e.conftest import login
 from tests.factories import UserFactory
@@ -47,13 +47,12 @@ def test_admin_changes_the_approval_amount_without_code(live_server, demo_world,
     UserFactory(username="admin", roles=["admin"], is_staff=True, is_superuser=True)
     page = new_page()
     login(page, live_server.url, "admin")
-    page.get_by_role("link", name="Settings").click()
-    page.get_by_role("link", name=re.compile("Approval policy")).first.click()
-    page.locator("#result_list tbody th a").first.click()
-    page.fill("#id_threshold_amount", "1000000.00")
-    page.click("input[name=_save]")
-    expect(page.locator(".messagelist")).to_be_visible()
-    assert ApprovalPolicy.objects.get().threshold_amount == Decimal("1000000.00")
+    page.get_by_role("link", name="Approval rules").first.click()
+    page.get_by_role("link", name="Order amount").click()
+    page.fill("#id_min_total_amount", "1000000.00")
+    page.click("[data-testid=save-rule]")
+    expect(page.locator("[data-testid=rule-table]")).to_contain_text("1,000,000.00")
+    assert ApprovalRule.objects.get(name="Order amount").min_total_amount == Decimal("1000000.00")
     world = demo_world
     order = order_create(
         actor=world["users"]["sales"],

@@ -619,7 +619,12 @@ def test_approve_moves_the_order_to_approved(users, pending_order):
         Status.APPROVED,
         "ok",
     )
-    assert order.events.last().payload == {"level": 1}
+    assert order.events.last().payload == {
+        "level": 1,
+        "on_behalf_of": "",
+        "automatic": False,
+        "rules": "Order amount",
+    }
     assert reserved_by_line(order) == {1: 100, 2: 20}
 
 

@@ -111,8 +111,12 @@ class OrderRunner:
             )
 
     def _reject(self, state: _OrderState, step: Step) -> None:
+        # The waiting level's group decides it (a rule may put finance or a manager first).
+        pending = state.order.approval_steps.filter(status=ApprovalStep.Status.PENDING)
+        group = pending.order_by("level").values_list("approver_group__name", flat=True).first()
+        actor = self.directory.users.get(group) or self._user(step)
         state.order = order_reject(
-            order_id=state.order.pk, actor=self._user(step), comment=step.params["comment"]
+            order_id=state.order.pk, actor=actor, comment=step.params["comment"]
         )
 
     def _revise(self, state: _OrderState, step: Step) -> None:

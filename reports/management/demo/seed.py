@@ -18,6 +18,7 @@ from inventory.services import stock_receive
 from opms.accounts.models import User
 from opms.core.errors import DomainError
 from orders.models import ApprovalPolicy, SalesOrder
+from reports.management.demo.approvals import approval_config_ensure
 from reports.management.demo.finance import finance_demo_ensure
 from reports.management.demo.masterdata import Directory, master_data_ensure
 from reports.management.demo.running import RECEIPT_REASON, OrderRunner
@@ -64,6 +65,7 @@ def seed_demo(*, orders: int, write: Callable[[str], None]) -> SeedResult:
     clock = Clock()
     with transaction.atomic():
         directory = master_data_ensure(master, clock=clock, now=now)
+        approval_config_ensure(directory)
         backdate(clock)
     write(f"master data ready ({time.monotonic() - started:.1f} s)")
 

@@ -2,14 +2,26 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed, has_transition_perm
 
 from customers.credit import credit_figures
+from customers.custom_fields import (
+    FORM_PREFIX,
+    custom_cells,
+    custom_fields_for,
+    custom_filters_apply,
+    custom_form_initial,
+    custom_values_display,
+    custom_values_from_form,
+)
+from customers.models import CustomField
 from customers.selectors import complaints_of_order
 from inventory.selectors import product_search, warehouse_list
 from opms.core.errors import DomainError
@@ -25,6 +37,7 @@ from orders.forms import (
     ShipmentConfirmForm,
 )
 from orders.models import SalesOrder, Shipment
+from orders.services.approval import step_decider
 
 # ---------------------------------------------------------------- lists
 
@@ -37,16 +50,24 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
     )
     sort = request.GET.get("sort", "created")
     ordering = selectors.LIST_ORDERINGS.get(sort, "-created_at")
-    page = page_from_request(request, filterset.qs, ordering=ordering)
+    columns = [d for d in custom_fields_for(CustomField.Target.ORDER) if d.is_filter]
+    orders, active = custom_filters_apply(filterset.qs, columns, request.GET)
+    page = page_from_request(request, orders, ordering=ordering)
+    custom_cells(page.items, columns)
     template = "orders/order_list.html#results" if request.htmx else "orders/order_list.html"
-    return render(request, template, {"filter": filterset, "page": page, "sort": sort})
+    context = {
+        "filter": filterset,
+        "page": page,
+        "sort": sort,
+        "custom_columns": [(d, active.get(d.name, "")) for d in columns],
+    }
+    return render(request, template, context)
 
 
 @login_required
-@permission_required("orders.approve_salesorder", raise_exception=True)
 def approval_list_view(request: HttpRequest) -> HttpResponse:
     steps = list(selectors.orders_awaiting_approval(user=request.user)[:200])
-    return render(request, "orders/approval_list.html", {"steps": steps})
+    return render(request, "orders/approval_list.html", {"steps": steps, "now": timezone.now()})
 
 
 @login_required
@@ -113,7 +134,24 @@ def _edit_lines(request: HttpRequest):
     return OrderLineFormSet(data, prefix=prefix)
 
 
-def _order_form_context(header, formset, order=None) -> dict:
+def _posted_custom_values(header) -> dict:
+    """The custom values typed so far (valid ones only), for the approval preview."""
+    values = {}
+    for definition in getattr(header, "custom_definitions", []):
+        name = FORM_PREFIX + definition.name
+        field = header.fields[name]
+        try:
+            value = field.clean(
+                field.widget.value_from_datadict(header.data, {}, header.add_prefix(name))
+            )
+        except ValidationError:
+            continue
+        if value not in (None, ""):
+            values[definition.name] = value
+    return values
+
+
+def _order_form_context(header, formset, order=None, user=None) -> dict:
     warehouse_id = int_or_none(header["warehouse"].value())
     customer = _chosen_customer(header)
     preview = selectors.order_preview(
@@ -123,7 +161,21 @@ def _order_form_context(header, formset, order=None) -> dict:
         on=order.order_date if order else None,
     )
     credit = credit_figures(customer) if customer else None
+    credit_short = bool(credit and credit.is_short_for(preview.total_amount))
+    approvals = (
+        selectors.approval_preview(
+            preview=preview,
+            customer=customer,
+            user=user,
+            custom=_posted_custom_values(header) if header.is_bound else {},
+            over_credit=credit_short,
+            on=order.order_date if order else None,
+        )
+        if user is not None
+        else []
+    )
     return {
+        "approvals": approvals,
         "header": header,
         "formset": formset,
         "rows": list(zip(formset.forms, preview.lines, strict=True)),
@@ -131,7 +183,7 @@ def _order_form_context(header, formset, order=None) -> dict:
         "order": order,
         "customer": customer,
         "credit": credit,
-        "credit_short": bool(credit and credit.is_short_for(preview.total_amount)),
+        "credit_short": credit_short,
     }
 
 
@@ -147,9 +199,17 @@ def _chosen_customer(header):
 @permission_required("orders.add_salesorder", raise_exception=True)
 def order_create_view(request: HttpRequest) -> HttpResponse:
     if request.method != "POST":
-        header = OrderHeaderForm(initial={"warehouse": warehouse_list().first()}, user=request.user)
+        header = OrderHeaderForm(
+            initial={"warehouse": warehouse_list().first()},
+            user=request.user,
+            custom_fields=custom_fields_for(CustomField.Target.ORDER),
+        )
         formset = OrderLineFormSet(prefix="lines")
-        return render(request, "orders/order_form.html", _order_form_context(header, formset))
+        return render(
+            request,
+            "orders/order_form.html",
+            _order_form_context(header, formset, user=request.user),
+        )
     return _order_save(request, order=None)
 
 
@@ -161,8 +221,10 @@ def order_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Only draft orders can be changed."))
         return redirect("orders:detail", pk=order.pk)
     if request.method != "POST":
+        definitions = custom_fields_for(CustomField.Target.ORDER)
         header = OrderHeaderForm(
             user=request.user,
+            custom_fields=definitions,
             initial={
                 "customer": order.customer_id,
                 "warehouse": order.warehouse_id,
@@ -170,6 +232,7 @@ def order_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 "customer_reference": order.customer_reference,
                 "note": order.note,
                 "version": order.version,
+                **custom_form_initial(definitions, order.custom_fields),
             },
         )
         formset = OrderLineFormSet(
@@ -185,24 +248,30 @@ def order_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
             ],
         )
         return render(
-            request, "orders/order_form.html", _order_form_context(header, formset, order)
+            request,
+            "orders/order_form.html",
+            _order_form_context(header, formset, order, request.user),
         )
     return _order_save(request, order=order)
 
 
 def _order_save(request: HttpRequest, *, order: SalesOrder | None) -> HttpResponse:
-    header = OrderHeaderForm(request.POST, user=request.user)
+    header = OrderHeaderForm(
+        request.POST,
+        user=request.user,
+        custom_fields=custom_fields_for(CustomField.Target.ORDER),
+    )
     formset = _edit_lines(request)
     editing_table = any(key in request.POST for key in ("add_line", "remove_line", "refresh"))
     if editing_table:
-        context = _order_form_context(header, formset, order)
+        context = _order_form_context(header, formset, order, request.user)
         template = "orders/order_form.html#lines" if request.htmx else "orders/order_form.html"
         return render(request, template, context)
     if request.htmx and request.htmx.trigger == "order-form":
-        context = {**_order_form_context(header, formset, order), "oob": True}
+        context = {**_order_form_context(header, formset, order, request.user), "oob": True}
         return render(request, "orders/order_form.html#computed", context)
     if not (header.is_valid() and formset.is_valid()):
-        context = _order_form_context(header, formset, order)
+        context = _order_form_context(header, formset, order, request.user)
         return render(request, "orders/order_form.html", context, status=422)
     fields = {
         "customer": header.cleaned_data["customer"],
@@ -211,6 +280,7 @@ def _order_save(request: HttpRequest, *, order: SalesOrder | None) -> HttpRespon
         "requested_delivery_on": header.cleaned_data["requested_delivery_on"],
         "customer_reference": header.cleaned_data["customer_reference"],
         "note": header.cleaned_data["note"],
+        "custom_fields": custom_values_from_form(header.custom_definitions, header.cleaned_data),
     }
     try:
         if order is None:
@@ -223,7 +293,7 @@ def _order_save(request: HttpRequest, *, order: SalesOrder | None) -> HttpRespon
                 **fields,
             )
     except DomainError as error:
-        context = {**_order_form_context(header, formset, order), "error": str(error)}
+        context = {**_order_form_context(header, formset, order, request.user), "error": str(error)}
         return render(request, "orders/order_form.html", context, status=422)
     if "submit" in request.POST:
         return _run_action(
@@ -274,22 +344,34 @@ def order_detail_view(request: HttpRequest, pk: int, *, error: str = "", status:
         "order": detail.order,
         "decision_form": DecisionForm(initial={"version": detail.order.version}),
         "error": error,
-        "can": _abilities(request.user, detail.order),
+        "can": _abilities(request.user, detail.order, detail.steps),
         "complaints": complaints_of_order(order_number=detail.order.number),
+        "custom_values": custom_values_display(
+            custom_fields_for(CustomField.Target.ORDER), detail.order.custom_fields
+        ),
+        "history": selectors.order_history(order=detail.order)
+        if request.GET.get("tab") == "history"
+        else None,
+        "tab": request.GET.get("tab", ""),
+        "revisions": list(detail.order.revisions.select_related("actor").order_by("-number")),
     }
     return render(request, "orders/order_detail.html", context, status=status)
 
 
-def _abilities(user, order: SalesOrder) -> dict[str, bool]:
+def _abilities(user, order: SalesOrder, steps=()) -> dict[str, bool]:
     def able(name: str) -> bool:
         method = getattr(order, name)
         return can_proceed(method) and has_transition_perm(method, user)
 
+    waiting = next((s for s in steps if s.status == s.Status.PENDING), None)
+    decides = order.status == SalesOrder.Status.PENDING_APPROVAL and step_decider(user, waiting)[0]
+
     return {
         "edit": order.is_editable and user.has_perm("orders.change_salesorder"),
+        "revise": able("revise"),
         "submit": able("submit"),
-        "approve": able("approve"),
-        "reject": able("reject"),
+        "approve": decides,
+        "reject": decides,
         "cancel": able("cancel"),
         "hold": able("hold"),
         "release": able("release_hold"),
@@ -342,6 +424,9 @@ def _decision(request: HttpRequest, pk: int, action: str, service, *, with_comme
     kwargs = {"order_id": order.pk, "actor": request.user, "expected_version": version}
     if with_comment:
         kwargs["comment"] = comment
+    step_id = int_or_none(request.POST.get("step"))
+    if step_id is not None and action in ("approve", "reject"):
+        kwargs["step_id"] = step_id
     return _run_action(request, order, action, lambda: service(**kwargs))
 
 
