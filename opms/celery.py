@@ -16,4 +16,8 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.orders_close_completed_task",
         "schedule": crontab(minute="*/10"),
     },
+    "orders-idempotency-purge": {
+        "task": "orders.integration.tasks.idempotency_records_purge_task",
+        "schedule": crontab(minute=17),
+    },
 }

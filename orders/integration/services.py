@@ -1,0 +1,157 @@
+"""Writes of the integration side of orders: API keys, idempotent API requests, webhooks."""
+
+import hashlib
+import json
+import secrets
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from orders.errors import ApiKeyScopesRequired, IdempotencyKeyReused
+from orders.integration.models import (
+    ApiKey,
+    IdempotencyRecord,
+    IntegrationChannel,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from orders.integration.tasks import webhook_deliver_task
+
+KEY_PREFIX = "opms_"
+
+
+def api_key_hash(raw_key: str) -> str:
+    # Keys are 256 random bits: a fast hash is enough and keeps authentication one lookup.
+    return hashlib.sha256(raw_key.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    api_key: ApiKey
+    raw_key: str  # shown to the admin once, never stored
+
+
+@transaction.atomic
+def api_key_create(
+    *, channel: IntegrationChannel, name: str, scopes: list[str], actor
+) -> IssuedKey:
+    """Issue a key for a channel; the caller shows `raw_key` once. Raises ApiKeyScopesRequired."""
+    scopes = sorted({scope for scope in scopes if scope in ApiKey.Scope.values})
+    if not scopes:
+        raise ApiKeyScopesRequired()
+    raw_key = KEY_PREFIX + secrets.token_urlsafe(32)
+    api_key = ApiKey.objects.create(
+        channel=channel,
+        name=name,
+        prefix=raw_key[: len(KEY_PREFIX) + 6],
+        key_hash=api_key_hash(raw_key),
+        scopes=scopes,
+        created_by=actor,
+    )
+    return IssuedKey(api_key=api_key, raw_key=raw_key)
+
+
+@transaction.atomic
+def api_key_revoke(*, api_key_id: int, actor) -> ApiKey:
+    """Revoke a key at once; requests with it are refused from now on."""
+    api_key = ApiKey.objects.select_for_update().get(pk=api_key_id)
+    if api_key.revoked_at is None:
+        api_key.revoked_at = timezone.now()
+        api_key.save(update_fields=["revoked_at"])
+    return api_key
+
+
+@transaction.atomic
+def channel_create(*, code: str, name: str, acts_as) -> IntegrationChannel:
+    channel = IntegrationChannel(code=code, name=name, acts_as=acts_as)
+    channel.full_clean()
+    channel.save()
+    return channel
+
+
+def request_fingerprint(method: str, path: str, body: bytes) -> str:
+    """What must match for a retry to be 'the same request': method, path and JSON body."""
+    try:
+        canonical = json.dumps(json.loads(body or b"null"), sort_keys=True).encode()
+    except ValueError:
+        canonical = body
+    return hashlib.sha256(method.encode() + b" " + path.encode() + b"\n" + canonical).hexdigest()
+
+
+@dataclass(frozen=True)
+class StoredResponse:
+    status: int
+    body: dict
+    replayed: bool
+
+
+@transaction.atomic
+def idempotent_response(
+    *, owner: str, key: str, fingerprint: str, produce: Callable[[], tuple[int, dict]]
+) -> StoredResponse:
+    """Run `produce` once per (owner, key) and remember its response.
+
+    The record is inserted first in the same transaction as the work: a concurrent
+    duplicate blocks on that insert until the first commits, then replays its
+    response. If the work raises, everything rolls back and a retry runs it again.
+    Raises IdempotencyKeyReused when the key came with a different request.
+    """
+    IdempotencyRecord.objects.bulk_create(
+        [IdempotencyRecord(owner=owner, key=key, request_hash=fingerprint)],
+        ignore_conflicts=True,
+    )
+    record = IdempotencyRecord.objects.select_for_update().get(owner=owner, key=key)
+    if record.request_hash != fingerprint:
+        raise IdempotencyKeyReused()
+    if record.response_status is not None:
+        return StoredResponse(record.response_status, record.response_body, replayed=True)
+    status, body = produce()
+    IdempotencyRecord.objects.filter(pk=record.pk).update(
+        response_status=status, response_body=body
+    )
+    return StoredResponse(status, body, replayed=False)
+
+
+# ---------------------------------------------------------------- webhooks
+
+
+def webhook_event_publish(*, event: str, payload: dict, channel_id: int | None = None) -> int:
+    """Record one event for every active subscription that wants it, in the caller's
+    transaction (an outbox), and queue the deliveries once it commits.
+
+    Subscriptions of the document's channel get it, and those that want every channel.
+    Returns how many deliveries were queued.
+    """
+    # JSON containment is not portable to SQLite (the embedded default): filter here.
+    subscriptions = WebhookSubscription.objects.filter(is_active=True).only("pk", "events")
+    subscriptions = subscriptions.filter(Q(channel_id=channel_id) | Q(all_channels=True))
+    subscription_ids = [s.pk for s in subscriptions if event in s.events]
+    if not subscription_ids:
+        return 0
+    event_id = uuid.uuid4()
+    deliveries = WebhookDelivery.objects.bulk_create(
+        [
+            WebhookDelivery(subscription_id=pk, event_id=event_id, event=event, payload=payload)
+            for pk in subscription_ids
+        ]
+    )
+    for delivery in deliveries:
+        transaction.on_commit(partial(webhook_deliver_task.delay, delivery.pk))
+    return len(deliveries)
+
+
+@transaction.atomic
+def webhook_delivery_replay(*, delivery_id: int, actor) -> WebhookDelivery:
+    """Send a delivery again (an admin's replay): same event id, attempts start over."""
+    delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+    delivery.status = WebhookDelivery.Status.PENDING
+    delivery.attempts = 0
+    delivery.last_error = ""
+    delivery.save(update_fields=["status", "attempts", "last_error"])
+    transaction.on_commit(partial(webhook_deliver_task.delay, delivery.pk))
+    return delivery
