@@ -8,8 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
+from django.core.cache import caches
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from orders.errors import ApiKeyScopesRequired, IdempotencyKeyReused
@@ -120,6 +120,45 @@ def idempotent_response(
 # ---------------------------------------------------------------- webhooks
 
 
+SUBSCRIPTIONS_CACHE_KEY = "opms:webhook-subscriptions"
+
+
+def webhook_subscriptions_active() -> list[tuple[int, int, bool, list[str]]]:
+    """(id, channel id, every channel?, events) of the active subscriptions.
+
+    Kept in the shared cache so that order entry spends no statement on it; the
+    services that change subscriptions drop the cached list.
+    """
+    cache = caches["api"]
+    active = cache.get(SUBSCRIPTIONS_CACHE_KEY)
+    if active is None:
+        active = [
+            (pk, channel_id, all_channels, list(events))
+            for pk, channel_id, all_channels, events in WebhookSubscription.objects.filter(
+                is_active=True, channel__is_active=True
+            ).values_list("pk", "channel_id", "all_channels", "events")
+        ]
+        cache.set(SUBSCRIPTIONS_CACHE_KEY, active, timeout=300)
+    return active
+
+
+def webhook_subscriptions_changed() -> None:
+    transaction.on_commit(partial(caches["api"].delete, SUBSCRIPTIONS_CACHE_KEY))
+    caches["api"].delete(SUBSCRIPTIONS_CACHE_KEY)
+
+
+@transaction.atomic
+def webhook_subscription_save(*, subscription: WebhookSubscription) -> WebhookSubscription:
+    """Create or change a subscription (URL, secret, events, active)."""
+    subscription.events = sorted(
+        {event for event in subscription.events if event in WebhookSubscription.Event.values}
+    )
+    subscription.full_clean()
+    subscription.save()
+    webhook_subscriptions_changed()
+    return subscription
+
+
 def webhook_event_publish(*, event: str, payload: dict, channel_id: int | None = None) -> int:
     """Record one event for every active subscription that wants it, in the caller's
     transaction (an outbox), and queue the deliveries once it commits.
@@ -127,10 +166,11 @@ def webhook_event_publish(*, event: str, payload: dict, channel_id: int | None =
     Subscriptions of the document's channel get it, and those that want every channel.
     Returns how many deliveries were queued.
     """
-    # JSON containment is not portable to SQLite (the embedded default): filter here.
-    subscriptions = WebhookSubscription.objects.filter(is_active=True).only("pk", "events")
-    subscriptions = subscriptions.filter(Q(channel_id=channel_id) | Q(all_channels=True))
-    subscription_ids = [s.pk for s in subscriptions if event in s.events]
+    subscription_ids = [
+        pk
+        for pk, subscription_channel_id, all_channels, events in webhook_subscriptions_active()
+        if event in events and (all_channels or subscription_channel_id == channel_id)
+    ]
     if not subscription_ids:
         return 0
     event_id = uuid.uuid4()

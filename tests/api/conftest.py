@@ -1,18 +1,12 @@
 """API fixtures: a channel acting as a user, keys with chosen scopes, a client per key."""
 
 import pytest
-from django.core.cache import caches
 from rest_framework.test import APIClient
 
 from orders.integration.models import ApiKey
 from orders.integration.services import api_key_create, channel_create
 
 ALL_SCOPES = list(ApiKey.Scope.values)
-
-
-@pytest.fixture(autouse=True)
-def clear_throttle_counts():
-    caches["api"].clear()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from orders.integration.models import WebhookDelivery, WebhookSubscription
-from orders.integration.services import webhook_delivery_replay
+from orders.integration.services import webhook_delivery_replay, webhook_subscription_save
 from orders.integration.tasks import webhook_deliver_task
 from orders.services import order_submit, shipment_confirm, shipment_create, shipment_tracking_update
 
@@ -55,8 +55,10 @@ def receiver():
 @pytest.fixture
 def subscribe(channel):
     def make(url, events, **fields):
-        return WebhookSubscription.objects.create(
-            channel=channel, url=url, secret=SECRET, events=list(events), **fields
+        return webhook_subscription_save(
+            subscription=WebhookSubscription(
+                channel=channel, url=url, secret=SECRET, events=list(events), **fields
+            )
         )
 
     return make
