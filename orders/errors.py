@@ -130,3 +130,9 @@ class CustomerCodeTaken(OrderError):
     code = "customer_exists"
     status = 409
     message = _("Customer code %(code)s already exists.")
+
+
+class ImportNotReady(OrderError):
+    code = "import_not_ready"
+    status = 409
+    message = _("This import is %(status)s; only a checked file without errors can be imported.")

@@ -655,6 +655,7 @@ class OrderEvent(models.Model):
 
 
 # Channels, API keys, idempotency and webhooks live in their own module (issue 7).
+from orders.imports.models import ImportBatch  # noqa: E402
 from orders.integration.models import (  # noqa: E402
     ApiKey,
     IdempotencyRecord,
@@ -668,6 +669,7 @@ __all__ = [
     "ApprovalPolicy",
     "ApprovalStep",
     "IdempotencyRecord",
+    "ImportBatch",
     "IntegrationChannel",
     "LineReservation",
     "OrderEvent",

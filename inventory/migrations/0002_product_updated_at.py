@@ -5,21 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0001_initial'),
+        ("inventory", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalproduct',
-            name='updated_at',
-            field=models.DateTimeField(blank=True, db_index=True, default=django.utils.timezone.now, editable=False, verbose_name='updated at'),
+            model_name="historicalproduct",
+            name="updated_at",
+            field=models.DateTimeField(
+                blank=True,
+                db_index=True,
+                default=django.utils.timezone.now,
+                editable=False,
+                verbose_name="updated at",
+            ),
             preserve_default=False,
         ),
         migrations.AddField(
-            model_name='product',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, db_index=True, verbose_name='updated at'),
+            model_name="product",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, db_index=True, verbose_name="updated at"),
         ),
     ]

@@ -8,6 +8,7 @@ NAVIGATION = [
     (_("Home"), "home", None),
     (_("Orders"), "orders:list", "orders.view_salesorder"),
     (_("New order"), "orders:create", "orders.add_salesorder"),
+    (_("Import"), "orders:imports", "orders.add_salesorder"),
     (_("Approvals"), "orders:approvals", "orders.approve_salesorder"),
     (_("To ship"), "orders:to_ship", "orders.add_shipment"),
     (_("Shipments"), "orders:shipments", "orders.view_shipment"),
@@ -19,6 +20,7 @@ NAVIGATION = [
     (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),
     (_("Purchasing"), "purchasing:reorder", "purchasing.view_supplier"),
     (_("Dashboard"), "reports:dashboard", "reports.view_dashboard"),
+    (_("Integrations"), "orders:integrations", "orders.add_apikey"),
 ]
 
 

@@ -6,9 +6,9 @@ from customers.models import Customer
 from customers.selectors import customers_visible_to
 from inventory.models import Product, StockLevel
 from orders.integration.models import ApiKey, IntegrationChannel, WebhookDelivery
+from orders.integration.services import api_key_hash
 from orders.models import SalesOrder, SalesOrderLine, Shipment
 from orders.selectors import orders_visible_to, shipments_visible_to
-from orders.integration.services import api_key_hash
 
 
 def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
@@ -44,9 +44,7 @@ def delivery_list(*, channel: IntegrationChannel | None = None) -> QuerySet[Webh
 # ---------------------------------------------------------------- API reads
 
 
-def api_products(
-    *, sku: str = "", category: str = "", updated_since=None
-) -> QuerySet[Product]:
+def api_products(*, sku: str = "", category: str = "", updated_since=None) -> QuerySet[Product]:
     """Products with their stock per warehouse (one extra query for all of a page)."""
     products = Product.objects.select_related("category").prefetch_related(
         Prefetch(

@@ -8,174 +8,361 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_user_sales_scope'),
-        ('customers', '0005_backfill_unallocated_and_oldest_due'),
-        ('inventory', '0002_product_updated_at'),
-        ('orders', '0005_role_discount_limit'),
+        ("accounts", "0003_user_sales_scope"),
+        ("customers", "0005_backfill_unallocated_and_oldest_due"),
+        ("inventory", "0002_product_updated_at"),
+        ("orders", "0005_role_discount_limit"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='WebhookDelivery',
+            name="WebhookDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('event_id', models.UUIDField(default=uuid.uuid4, verbose_name='event id')),
-                ('event', models.CharField(choices=[('order.status_changed', 'Order status changed'), ('shipment.confirmed', 'Shipment confirmed'), ('shipment.tracking_updated', 'Tracking updated'), ('invoice.issued', 'Invoice issued'), ('payment.received', 'Payment received')], max_length=40, verbose_name='event')),
-                ('payload', models.JSONField(verbose_name='payload')),
-                ('status', models.CharField(choices=[('pending', 'Waiting'), ('delivered', 'Delivered'), ('failed', 'Failed')], default='pending', max_length=20, verbose_name='status')),
-                ('attempts', models.PositiveSmallIntegerField(default=0, verbose_name='attempts')),
-                ('response_status', models.PositiveSmallIntegerField(null=True, verbose_name='response status')),
-                ('response_ms', models.PositiveIntegerField(null=True, verbose_name='response time (ms)')),
-                ('last_error', models.CharField(blank=True, max_length=300, verbose_name='last error')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('last_attempt_at', models.DateTimeField(blank=True, null=True, verbose_name='last attempt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("event_id", models.UUIDField(default=uuid.uuid4, verbose_name="event id")),
+                (
+                    "event",
+                    models.CharField(
+                        choices=[
+                            ("order.status_changed", "Order status changed"),
+                            ("shipment.confirmed", "Shipment confirmed"),
+                            ("shipment.tracking_updated", "Tracking updated"),
+                            ("invoice.issued", "Invoice issued"),
+                            ("payment.received", "Payment received"),
+                        ],
+                        max_length=40,
+                        verbose_name="event",
+                    ),
+                ),
+                ("payload", models.JSONField(verbose_name="payload")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting"),
+                            ("delivered", "Delivered"),
+                            ("failed", "Failed"),
+                        ],
+                        default="pending",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0, verbose_name="attempts")),
+                (
+                    "response_status",
+                    models.PositiveSmallIntegerField(null=True, verbose_name="response status"),
+                ),
+                (
+                    "response_ms",
+                    models.PositiveIntegerField(null=True, verbose_name="response time (ms)"),
+                ),
+                (
+                    "last_error",
+                    models.CharField(blank=True, max_length=300, verbose_name="last error"),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "last_attempt_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last attempt"),
+                ),
             ],
             options={
-                'verbose_name': 'webhook delivery',
-                'verbose_name_plural': 'webhook deliveries',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "webhook delivery",
+                "verbose_name_plural": "webhook deliveries",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='WebhookSubscription',
+            name="WebhookSubscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=500, verbose_name='URL')),
-                ('secret', models.CharField(help_text='Deliveries are signed with HMAC-SHA256 of the body under this secret.', max_length=100, verbose_name='signing secret')),
-                ('events', models.JSONField(default=list, verbose_name='events')),
-                ('all_channels', models.BooleanField(default=False, help_text='Also send events of orders entered by hand or through other channels (e.g. for a logistics integration).', verbose_name='orders of every channel')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("url", models.URLField(max_length=500, verbose_name="URL")),
+                (
+                    "secret",
+                    models.CharField(
+                        help_text="Deliveries are signed with HMAC-SHA256 of the body under this secret.",
+                        max_length=100,
+                        verbose_name="signing secret",
+                    ),
+                ),
+                ("events", models.JSONField(default=list, verbose_name="events")),
+                (
+                    "all_channels",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Also send events of orders entered by hand or through other channels (e.g. for a logistics integration).",
+                        verbose_name="orders of every channel",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'webhook subscription',
-                'verbose_name_plural': 'webhook subscriptions',
-                'ordering': ['channel', 'pk'],
+                "verbose_name": "webhook subscription",
+                "verbose_name_plural": "webhook subscriptions",
+                "ordering": ["channel", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='historicalsalesorder',
-            name='external_id',
-            field=models.CharField(blank=True, max_length=60, verbose_name='external order number'),
+            model_name="historicalsalesorder",
+            name="external_id",
+            field=models.CharField(blank=True, max_length=60, verbose_name="external order number"),
         ),
         migrations.AddField(
-            model_name='historicalsalesorder',
-            name='shipping_address',
-            field=models.TextField(blank=True, verbose_name='shipping address'),
+            model_name="historicalsalesorder",
+            name="shipping_address",
+            field=models.TextField(blank=True, verbose_name="shipping address"),
         ),
         migrations.AddField(
-            model_name='historicalsalesorder',
-            name='updated_at',
-            field=models.DateTimeField(blank=True, default=django.utils.timezone.now, editable=False, verbose_name='updated at'),
+            model_name="historicalsalesorder",
+            name="updated_at",
+            field=models.DateTimeField(
+                blank=True,
+                default=django.utils.timezone.now,
+                editable=False,
+                verbose_name="updated at",
+            ),
             preserve_default=False,
         ),
         migrations.AddField(
-            model_name='salesorder',
-            name='external_id',
-            field=models.CharField(blank=True, max_length=60, verbose_name='external order number'),
+            model_name="salesorder",
+            name="external_id",
+            field=models.CharField(blank=True, max_length=60, verbose_name="external order number"),
         ),
         migrations.AddField(
-            model_name='salesorder',
-            name='shipping_address',
-            field=models.TextField(blank=True, verbose_name='shipping address'),
+            model_name="salesorder",
+            name="shipping_address",
+            field=models.TextField(blank=True, verbose_name="shipping address"),
         ),
         migrations.AddField(
-            model_name='salesorder',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='updated at'),
+            model_name="salesorder",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="updated at"),
         ),
         migrations.AlterField(
-            model_name='orderevent',
-            name='action',
-            field=models.CharField(choices=[('created', 'Created'), ('edited', 'Edited'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('held', 'Put on hold'), ('released', 'Released from hold'), ('shipment_created', 'Shipment created'), ('shipment_cancelled', 'Shipment cancelled'), ('shipped', 'Shipped'), ('delivered', 'Delivered'), ('tracking_updated', 'Tracking updated'), ('invoiced', 'Invoiced'), ('paid', 'Payment received'), ('closed', 'Closed')], max_length=40, verbose_name='action'),
+            model_name="orderevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("edited", "Edited"),
+                    ("submitted", "Submitted"),
+                    ("approved", "Approved"),
+                    ("rejected", "Rejected"),
+                    ("cancelled", "Cancelled"),
+                    ("held", "Put on hold"),
+                    ("released", "Released from hold"),
+                    ("shipment_created", "Shipment created"),
+                    ("shipment_cancelled", "Shipment cancelled"),
+                    ("shipped", "Shipped"),
+                    ("delivered", "Delivered"),
+                    ("tracking_updated", "Tracking updated"),
+                    ("invoiced", "Invoiced"),
+                    ("paid", "Payment received"),
+                    ("closed", "Closed"),
+                ],
+                max_length=40,
+                verbose_name="action",
+            ),
         ),
         migrations.CreateModel(
-            name='IdempotencyRecord',
+            name="IdempotencyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('owner', models.CharField(max_length=40)),
-                ('key', models.CharField(max_length=200)),
-                ('request_hash', models.CharField(max_length=64)),
-                ('response_status', models.PositiveSmallIntegerField(null=True)),
-                ('response_body', models.JSONField(null=True)),
-                ('created_at', models.DateTimeField(db_index=True, default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("owner", models.CharField(max_length=40)),
+                ("key", models.CharField(max_length=200)),
+                ("request_hash", models.CharField(max_length=64)),
+                ("response_status", models.PositiveSmallIntegerField(null=True)),
+                ("response_body", models.JSONField(null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(db_index=True, default=django.utils.timezone.now),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('owner', 'key'), name='orders_idempotencyrecord_owner_key_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("owner", "key"), name="orders_idempotencyrecord_owner_key_unique"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='IntegrationChannel',
+            name="IntegrationChannel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=30, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('acts_as', models.ForeignKey(help_text="Orders from this channel are entered in this user's name and team.", on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='acts as user')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=30, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "acts_as",
+                    models.ForeignKey(
+                        help_text="Orders from this channel are entered in this user's name and team.",
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="acts as user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'integration channel',
-                'verbose_name_plural': 'integration channels',
-                'ordering': ['code'],
+                "verbose_name": "integration channel",
+                "verbose_name_plural": "integration channels",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ApiKey',
+            name="ApiKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('prefix', models.CharField(max_length=16, verbose_name='key starts with')),
-                ('key_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('scopes', models.JSONField(default=list, verbose_name='scopes')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='api_keys', to='orders.integrationchannel', verbose_name='channel')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("prefix", models.CharField(max_length=16, verbose_name="key starts with")),
+                ("key_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("scopes", models.JSONField(default=list, verbose_name="scopes")),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="api_keys",
+                        to="orders.integrationchannel",
+                        verbose_name="channel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API key',
-                'verbose_name_plural': 'API keys',
-                'ordering': ['-created_at', '-pk'],
+                "verbose_name": "API key",
+                "verbose_name_plural": "API keys",
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='historicalsalesorder',
-            name='channel',
-            field=models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='orders.integrationchannel', verbose_name='channel'),
+            model_name="historicalsalesorder",
+            name="channel",
+            field=models.ForeignKey(
+                blank=True,
+                db_constraint=False,
+                null=True,
+                on_delete=django.db.models.deletion.DO_NOTHING,
+                related_name="+",
+                to="orders.integrationchannel",
+                verbose_name="channel",
+            ),
         ),
         migrations.AddField(
-            model_name='salesorder',
-            name='channel',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='orders.integrationchannel', verbose_name='channel'),
+            model_name="salesorder",
+            name="channel",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="orders",
+                to="orders.integrationchannel",
+                verbose_name="channel",
+            ),
         ),
         migrations.AddIndex(
-            model_name='salesorder',
-            index=models.Index(fields=['updated_at', 'id'], name='orders_order_updated_idx'),
+            model_name="salesorder",
+            index=models.Index(fields=["updated_at", "id"], name="orders_order_updated_idx"),
         ),
         migrations.AddConstraint(
-            model_name='salesorder',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_id', ''), _negated=True), fields=('channel', 'external_id'), name='orders_salesorder_channel_external_id_unique'),
+            model_name="salesorder",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_id", ""), _negated=True),
+                fields=("channel", "external_id"),
+                name="orders_salesorder_channel_external_id_unique",
+            ),
         ),
         migrations.AddField(
-            model_name='webhooksubscription',
-            name='channel',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='webhooks', to='orders.integrationchannel', verbose_name='channel'),
+            model_name="webhooksubscription",
+            name="channel",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="webhooks",
+                to="orders.integrationchannel",
+                verbose_name="channel",
+            ),
         ),
         migrations.AddField(
-            model_name='webhookdelivery',
-            name='subscription',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='orders.webhooksubscription', verbose_name='subscription'),
+            model_name="webhookdelivery",
+            name="subscription",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="deliveries",
+                to="orders.webhooksubscription",
+                verbose_name="subscription",
+            ),
         ),
         migrations.AddIndex(
-            model_name='webhookdelivery',
-            index=models.Index(fields=['status', 'created_at'], name='orders_delivery_status_idx'),
+            model_name="webhookdelivery",
+            index=models.Index(fields=["status", "created_at"], name="orders_delivery_status_idx"),
         ),
         migrations.AddConstraint(
-            model_name='webhookdelivery',
-            constraint=models.UniqueConstraint(fields=('subscription', 'event_id'), name='orders_webhookdelivery_once_per_event'),
+            model_name="webhookdelivery",
+            constraint=models.UniqueConstraint(
+                fields=("subscription", "event_id"), name="orders_webhookdelivery_once_per_event"
+            ),
         ),
     ]

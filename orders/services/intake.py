@@ -67,9 +67,9 @@ def order_intake(
     errors: dict = {}
     if customer is None:
         errors["customer"] = [_("No customer with code %(code)s.") % {"code": customer_code}]
-    products = Product.objects.filter(
-        sku__in={line.sku for line in lines}, is_active=True
-    ).in_bulk(field_name="sku")
+    products = Product.objects.filter(sku__in={line.sku for line in lines}, is_active=True).in_bulk(
+        field_name="sku"
+    )
     line_errors = {
         str(index): {"sku": [_("No active product with SKU %(sku)s.") % {"sku": line.sku}]}
         for index, line in enumerate(lines)

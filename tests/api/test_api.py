@@ -1,6 +1,5 @@
 """The order-intake API: scopes and roles, orders through the services, problems, paging."""
 
-from decimal import Decimal
 
 import pytest
 from django.core.cache import caches
@@ -12,7 +11,7 @@ from orders.integration.services import api_key_revoke, channel_create
 from orders.models import IdempotencyRecord, SalesOrder
 from orders.services import order_submit, shipment_confirm, shipment_create
 from tests.api.conftest import client_for
-from tests.factories import CustomerFactory, UserFactory
+from tests.factories import UserFactory
 
 Scope = ApiKey.Scope
 PROBLEM = "application/problem+json"
@@ -55,7 +54,9 @@ def test_a_revoked_key_stops_working_at_once(users, channel, make_key):
     key = ApiKey.objects.get()
     api_key_revoke(api_key_id=key.pk, actor=users["admin"])
     assert_problem(client.get("/api/v1/products/"), 401, "authentication_failed")
-    assert_problem(client_for("opms_nonsense").get("/api/v1/products/"), 401, "authentication_failed")
+    assert_problem(
+        client_for("opms_nonsense").get("/api/v1/products/"), 401, "authentication_failed"
+    )
 
 
 def test_keys_are_stored_hashed(channel, make_key):
@@ -210,7 +211,9 @@ def test_short_stock_is_a_business_refusal_and_creates_nothing(api, customer, pr
 def test_unknown_skus_and_bad_fields_name_each_field(api, customer, products):
     body = order_body(customer, products)
     body["lines"][1]["sku"] = "NOPE"
-    problem = assert_problem(api.post("/api/v1/orders/", body, format="json"), 422, "unknown_reference")
+    problem = assert_problem(
+        api.post("/api/v1/orders/", body, format="json"), 422, "unknown_reference"
+    )
     assert problem["errors"] == {"lines": {"1": {"sku": ["No active product with SKU NOPE."]}}}
     bad = {"external_id": "", "customer": customer.code, "lines": [{"sku": "X", "quantity": 0}]}
     problem = assert_problem(api.post("/api/v1/orders/", bad, format="json"), 400, "invalid")
@@ -276,7 +279,9 @@ def test_a_retry_with_the_same_key_replays_the_first_response(api, customer, pro
 
 
 def test_the_same_key_with_another_body_is_refused(api, customer, products):
-    api.post("/api/v1/orders/", order_body(customer, products), format="json", HTTP_IDEMPOTENCY_KEY="k")
+    api.post(
+        "/api/v1/orders/", order_body(customer, products), format="json", HTTP_IDEMPOTENCY_KEY="k"
+    )
     other = order_body(customer, products, external_id="EXT-2")
     response = api.post("/api/v1/orders/", other, format="json", HTTP_IDEMPOTENCY_KEY="k")
     assert_problem(response, 422, "idempotency_key_reused")
@@ -312,7 +317,10 @@ def shipped(users, api, customer, products, carrier):
     line = order.lines.get(line_no=1)
     shipment = shipment_create(order_id=order.pk, actor=users["warehouse"], quantities={line.pk: 2})
     shipment_confirm(
-        shipment_id=shipment.pk, actor=users["warehouse"], carrier_id=carrier.pk, tracking_number="SF1"
+        shipment_id=shipment.pk,
+        actor=users["warehouse"],
+        carrier_id=carrier.pk,
+        tracking_number="SF1",
     )
     return order, shipment
 
@@ -341,7 +349,11 @@ def test_a_logistics_key_updates_tracking(users, make_key, shipped):
     assert response.status_code == 200, response.content
     assert response.json()["tracking_number"] == "SF2"
     assert response.json()["delivery_state"] == "delivered"
-    assert_problem(client.patch(url, {"carrier": "NOPE", "tracking_number": "x"}, format="json"), 400, "invalid")
+    assert_problem(
+        client.patch(url, {"carrier": "NOPE", "tracking_number": "x"}, format="json"),
+        400,
+        "invalid",
+    )
     # Tracking scope only: no orders.
     assert_problem(client.get("/api/v1/orders/"), 403, "permission_denied")
 

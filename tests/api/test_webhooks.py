@@ -11,7 +11,12 @@ import pytest
 from orders.integration.models import WebhookDelivery, WebhookSubscription
 from orders.integration.services import webhook_delivery_replay, webhook_subscription_save
 from orders.integration.tasks import webhook_deliver_task
-from orders.services import order_submit, shipment_confirm, shipment_create, shipment_tracking_update
+from orders.services import (
+    order_submit,
+    shipment_confirm,
+    shipment_create,
+    shipment_tracking_update,
+)
 
 Event = WebhookSubscription.Event
 SECRET = "s3cret-for-tests"
@@ -186,7 +191,10 @@ def test_shipment_and_tracking_events(receiver, subscribe, api_order, users, car
     shipment = shipment_create(order_id=order.pk, actor=users["warehouse"], quantities={line.pk: 2})
     shipment_confirm(shipment_id=shipment.pk, actor=users["warehouse"], carrier_id=carrier.pk)
     shipment_tracking_update(
-        shipment_id=shipment.pk, actor=users["warehouse"], carrier_id=carrier.pk, tracking_number="SF9"
+        shipment_id=shipment.pk,
+        actor=users["warehouse"],
+        carrier_id=carrier.pk,
+        tracking_number="SF9",
     )
     events = list(WebhookDelivery.objects.order_by("pk").values_list("event", "payload"))
     assert [event for event, _ in events] == [Event.SHIPMENT_CONFIRMED, Event.TRACKING_UPDATED]
