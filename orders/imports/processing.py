@@ -73,7 +73,7 @@ def _store_plan(batch: ImportBatch, plan: Plan | None, encoding: str, status: st
     if plan is None:
         batch.errors, batch.outcomes, batch.row_count = _unreadable(), [], 0
     else:
-        batch.errors = plan.errors
+        batch.errors = sorted(plan.errors, key=lambda error: error["row"])
         batch.row_count = len(plan.rows)
         batch.outcomes = [[number, outcome] for number, outcome in sorted(plan.outcomes.items())]
     batch.error_count = len(batch.errors)
