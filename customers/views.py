@@ -13,8 +13,10 @@ from django.views.decorators.http import require_POST
 
 from customers import selectors, services
 from customers.complaint_forms import ComplaintAdvanceForm, ComplaintForm, InteractionForm
+from customers.exports import CUSTOMER_COLUMNS
 from customers.models import Complaint, Customer
 from opms.core.errors import DomainError
+from opms.core.exports import export_format, export_queryset
 from opms.core.pagination import page_from_request
 
 
@@ -23,6 +25,13 @@ from opms.core.pagination import page_from_request
 def customer_list_view(request: HttpRequest) -> HttpResponse:
     search = request.GET.get("q", "").strip()
     customers = selectors.customer_list(user=request.user, search=search)
+    if file_format := export_format(request):
+        return export_queryset(
+            file_format=file_format,
+            filename="customers",
+            columns=CUSTOMER_COLUMNS,
+            queryset=customers.order_by("code"),
+        )
     page = page_from_request(request, customers, ordering="code")
     return render(request, "customers/customer_list.html", {"page": page, "search": search})
 

@@ -86,3 +86,32 @@ def export_format(request) -> str | None:
     """ "xlsx" or "csv" when the list was asked for as a download (?export=xlsx)."""
     wanted = request.GET.get("export", "")
     return wanted if wanted in FORMATS else None
+
+
+EXPORT_ROW_LIMIT = 100_000
+
+
+def export_queryset(
+    *, file_format: str, filename: str, columns: Sequence[tuple[str, object]], queryset
+) -> HttpResponse:
+    """Download a filtered list: `columns` are (header, getter) pairs, a getter a callable
+    of the row or an attribute path with dots. At most EXPORT_ROW_LIMIT rows."""
+
+    def get(row, getter):
+        if callable(getter):
+            return getter(row)
+        value = row
+        for part in str(getter).split("."):
+            value = getattr(value, part, None) if value is not None else None
+        return value() if callable(value) else value
+
+    rows = (
+        [get(row, getter) for _, getter in columns]
+        for row in queryset[:EXPORT_ROW_LIMIT].iterator(chunk_size=2000)
+    )
+    return export_response(
+        file_format=file_format,
+        filename=filename,
+        headers=[str(header) for header, _ in columns],
+        rows=rows,
+    )

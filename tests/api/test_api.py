@@ -1,6 +1,5 @@
 """The order-intake API: scopes and roles, orders through the services, problems, paging."""
 
-
 import pytest
 from django.core.cache import caches
 
