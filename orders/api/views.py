@@ -1,8 +1,11 @@
 """API views of order intake: check scope and role, parse, call one service or selector."""
 
+from datetime import UTC
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -60,13 +63,17 @@ class ScopedView(APIView):
         direction = request.query_params.get("direction", "next")
         if direction not in ("next", "previous"):
             raise exceptions.ValidationError({"direction": [_("next or previous.")]})
-        page = keyset_page(
-            queryset,
-            ordering=ordering,
-            cursor=request.query_params.get("cursor"),
-            direction=direction,
-            size=size,
-        )
+        try:
+            page = keyset_page(
+                queryset,
+                ordering=ordering,
+                cursor=request.query_params.get("cursor"),
+                direction=direction,
+                size=size,
+            )
+        except (DataError, DjangoValidationError, TypeError, ValueError) as exc:
+            # A cursor not made by us (edited or from another list).
+            raise exceptions.ValidationError({"cursor": [_("Not a valid cursor.")]}) from exc
 
         def link(cursor, direction):
             if not cursor:
@@ -102,9 +109,14 @@ def _datetime_param(request, name: str):
         value = parse_datetime(raw)
     except ValueError:
         value = None
-    if value is None or value.tzinfo is None:
-        raise exceptions.ValidationError({name: [_("An ISO 8601 date-time with a time zone.")]})
-    return value
+    try:
+        if value is None or value.tzinfo is None:
+            raise ValueError
+        return value.astimezone(UTC)
+    except (ValueError, OverflowError) as exc:
+        raise exceptions.ValidationError(
+            {name: [_("An ISO 8601 date-time with a time zone.")]}
+        ) from exc
 
 
 def _idempotent(request, produce) -> Response:
