@@ -85,59 +85,57 @@ def parse_cell(column: Column, raw: str):
     raise AssertionError(column.kind)
 
 
-L = gettext_lazy
-
 ORDER_COLUMNS = [
-    Column("external_id", L("External order number"), required=True, max_length=60),
-    Column("customer", L("Customer code"), required=True, max_length=20),
-    Column("sku", L("SKU"), required=True, max_length=40),
-    Column("quantity", L("Quantity"), kind="int", required=True),
-    Column("unit_price", L("Unit price"), kind="decimal"),
-    Column("warehouse", L("Warehouse code"), max_length=20),
-    Column("requested_delivery_on", L("Requested delivery date"), kind="date"),
-    Column("customer_reference", L("Customer PO number"), max_length=60),
-    Column("shipping_address", L("Shipping address"), max_length=1000),
-    Column("note", L("Note"), max_length=2000),
+    Column("external_id", gettext_lazy("External order number"), required=True, max_length=60),
+    Column("customer", gettext_lazy("Customer code"), required=True, max_length=20),
+    Column("sku", gettext_lazy("SKU"), required=True, max_length=40),
+    Column("quantity", gettext_lazy("Quantity"), kind="int", required=True),
+    Column("unit_price", gettext_lazy("Unit price"), kind="decimal"),
+    Column("warehouse", gettext_lazy("Warehouse code"), max_length=20),
+    Column("requested_delivery_on", gettext_lazy("Requested delivery date"), kind="date"),
+    Column("customer_reference", gettext_lazy("Customer PO number"), max_length=60),
+    Column("shipping_address", gettext_lazy("Shipping address"), max_length=1000),
+    Column("note", gettext_lazy("Note"), max_length=2000),
 ]
 
 CUSTOMER_COLUMNS = [
-    Column("code", L("Customer code"), required=True, max_length=20),
-    Column("name", L("Customer name"), required=True, max_length=200),
-    Column("tax_id", L("Tax ID"), max_length=30),
-    Column("tier", L("Tier"), max_length=1),
-    Column("currency", L("Currency"), max_length=3),
-    Column("payment_terms_days", L("Payment terms (days)"), kind="int"),
-    Column("credit_limit_amount", L("Credit limit"), kind="decimal"),
-    Column("contact_name", L("Contact"), max_length=100),
-    Column("phone", L("Phone"), max_length=40),
-    Column("email", L("E-mail"), max_length=254),
-    Column("address", L("Address"), max_length=300),
+    Column("code", gettext_lazy("Customer code"), required=True, max_length=20),
+    Column("name", gettext_lazy("Customer name"), required=True, max_length=200),
+    Column("tax_id", gettext_lazy("Tax ID"), max_length=30),
+    Column("tier", gettext_lazy("Tier"), max_length=1),
+    Column("currency", gettext_lazy("Currency"), max_length=3),
+    Column("payment_terms_days", gettext_lazy("Payment terms (days)"), kind="int"),
+    Column("credit_limit_amount", gettext_lazy("Credit limit"), kind="decimal"),
+    Column("contact_name", gettext_lazy("Contact"), max_length=100),
+    Column("phone", gettext_lazy("Phone"), max_length=40),
+    Column("email", gettext_lazy("E-mail"), max_length=254),
+    Column("address", gettext_lazy("Address"), max_length=300),
 ]
 
 PRODUCT_COLUMNS = [
-    Column("sku", L("SKU"), required=True, max_length=40),
-    Column("name", L("Product name"), required=True, max_length=200),
-    Column("category", L("Category code"), max_length=20),
-    Column("unit", L("Unit"), max_length=20),
-    Column("list_price_amount", L("List price"), kind="decimal", required=True),
-    Column("cost_amount", L("Cost"), kind="decimal"),
-    Column("reorder_point", L("Reorder point"), kind="int"),
+    Column("sku", gettext_lazy("SKU"), required=True, max_length=40),
+    Column("name", gettext_lazy("Product name"), required=True, max_length=200),
+    Column("category", gettext_lazy("Category code"), max_length=20),
+    Column("unit", gettext_lazy("Unit"), max_length=20),
+    Column("list_price_amount", gettext_lazy("List price"), kind="decimal", required=True),
+    Column("cost_amount", gettext_lazy("Cost"), kind="decimal"),
+    Column("reorder_point", gettext_lazy("Reorder point"), kind="int"),
 ]
 
 PRICE_RULE_COLUMNS = [
-    Column("price_list", L("Price list"), required=True, max_length=100),
-    Column("name", L("Rule name"), required=True, max_length=100),
-    Column("sku", L("SKU"), max_length=40),
-    Column("category", L("Category code"), max_length=20),
-    Column("min_quantity", L("From quantity"), kind="int"),
-    Column("fixed_price", L("Fixed price"), kind="decimal"),
-    Column("discount_percent", L("Discount %"), kind="decimal"),
-    Column("valid_from", L("Valid from"), kind="date"),
-    Column("valid_to", L("Valid to"), kind="date"),
+    Column("price_list", gettext_lazy("Price list"), required=True, max_length=100),
+    Column("name", gettext_lazy("Rule name"), required=True, max_length=100),
+    Column("sku", gettext_lazy("SKU"), max_length=40),
+    Column("category", gettext_lazy("Category code"), max_length=20),
+    Column("min_quantity", gettext_lazy("From quantity"), kind="int"),
+    Column("fixed_price", gettext_lazy("Fixed price"), kind="decimal"),
+    Column("discount_percent", gettext_lazy("Discount %"), kind="decimal"),
+    Column("valid_from", gettext_lazy("Valid from"), kind="date"),
+    Column("valid_to", gettext_lazy("Valid to"), kind="date"),
 ]
 
 OPENING_STOCK_COLUMNS = [
-    Column("sku", L("SKU"), required=True, max_length=40),
-    Column("warehouse", L("Warehouse code"), required=True, max_length=20),
-    Column("quantity", L("Quantity"), kind="int", required=True),
+    Column("sku", gettext_lazy("SKU"), required=True, max_length=40),
+    Column("warehouse", gettext_lazy("Warehouse code"), required=True, max_length=20),
+    Column("quantity", gettext_lazy("Quantity"), kind="int", required=True),
 ]
