@@ -28,14 +28,14 @@ def test_cells_that_would_start_a_formula_are_escaped(value, expected):
 
 
 def test_xlsx_and_csv_keep_text_as_text():
-    rows = [["=HYPERLINK(\"http://evil\")", Decimal("12.50"), "华东"]]
+    rows = [['=HYPERLINK("http://evil")', Decimal("12.50"), "华东"]]
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes(["a", "b", "c"], rows))).active
-    assert [cell.value for cell in sheet[2]] == ["'=HYPERLINK(\"http://evil\")", 12.5, "华东"]
+    assert [cell.value for cell in sheet[2]] == ['\'=HYPERLINK("http://evil")', 12.5, "华东"]
     assert sheet["A2"].data_type == "s"
     content = csv_bytes(["a", "b", "c"], rows)
     assert content.startswith("\ufeff".encode())
     parsed = list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
-    assert parsed[1] == ["'=HYPERLINK(\"http://evil\")", "12.50", "华东"]
+    assert parsed[1] == ['\'=HYPERLINK("http://evil")', "12.50", "华东"]
 
 
 LISTS = [

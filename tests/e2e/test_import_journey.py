@@ -17,8 +17,9 @@ def test_sales_imports_an_order_file_fixes_an_error_and_confirms(
 ):
     broken = tmp_path / "orders.csv"
     broken.write_bytes(
-        (HEADER + "TB-1001,C0001,BR-6204,5,\nTB-1001,C0001,BR-620X,2,\nTB-1002,C0001,FS-M8,10,\n")
-        .encode("gb18030")
+        (
+            HEADER + "TB-1001,C0001,BR-6204,5,\nTB-1001,C0001,BR-620X,2,\nTB-1002,C0001,FS-M8,10,\n"
+        ).encode("gb18030")
     )
     base = live_server.url
     page = new_page()
@@ -31,7 +32,9 @@ def test_sales_imports_an_order_file_fixes_an_error_and_confirms(
     errors = page.locator("[data-testid=import-errors]")
     expect(errors).to_contain_text("BR-620X")
     expect(errors).to_contain_text("No active product with this SKU.")
-    expect(page.locator("[data-testid=import-preview]")).to_contain_text("New order TB-1002, line 1")
+    expect(page.locator("[data-testid=import-preview]")).to_contain_text(
+        "New order TB-1002, line 1"
+    )
     expect(page.get_by_role("link", name="Download the error report (XLSX)")).to_be_visible()
     expect(page.locator("[data-testid=import-confirm]")).to_have_count(0)
     assert not SalesOrder.objects.exists()

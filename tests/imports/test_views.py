@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from orders.imports.models import ImportBatch
 from orders.models import SalesOrder
 
+HEADER = "External order number,Customer code,SKU,Quantity\n"
+
 
 def csv_upload(text: str) -> SimpleUploadedFile:
     return SimpleUploadedFile("orders.csv", text.encode("utf-8"), content_type="text/csv")
@@ -20,7 +22,9 @@ def test_roles_see_only_the_import_types_they_may_use(client, users):
     client.force_login(users["approver"])
     assert client.get("/orders/imports/").status_code == 403
     client.force_login(users["sales"])
-    response = client.post("/orders/imports/upload/", {"kind": "customers", "file": csv_upload("x")})
+    response = client.post(
+        "/orders/imports/upload/", {"kind": "customers", "file": csv_upload("x")}
+    )
     assert response.status_code == 403
 
 
@@ -60,7 +64,7 @@ def test_upload_preview_confirm_and_submit(client, users, customer, products):
 
 def test_the_status_fragment_is_served_to_htmx(client, users, customer, products):
     client.force_login(users["sales"])
-    text = f"External order number,Customer code,SKU,Quantity\nW-1,{customer.code},{products[0].sku},2\n"
+    text = HEADER + f"W-1,{customer.code},{products[0].sku},2\n"
     client.post("/orders/imports/upload/", {"kind": "orders", "file": csv_upload(text)})
     batch = ImportBatch.objects.get()
     fragment = client.get(f"/orders/imports/{batch.pk}/", HTTP_HX_REQUEST="true").content.decode()
@@ -69,7 +73,7 @@ def test_the_status_fragment_is_served_to_htmx(client, users, customer, products
 
 def test_someone_elses_import_is_not_found(client, users, customer, products):
     client.force_login(users["sales"])
-    text = f"External order number,Customer code,SKU,Quantity\nW-1,{customer.code},{products[0].sku},2\n"
+    text = HEADER + f"W-1,{customer.code},{products[0].sku},2\n"
     client.post("/orders/imports/upload/", {"kind": "orders", "file": csv_upload(text)})
     batch = ImportBatch.objects.get()
     client.force_login(users["manager"])
