@@ -134,7 +134,7 @@ def import_error_report_view(request: HttpRequest, pk: int) -> HttpResponse:
     return export_response(
         file_format="xlsx",
         filename=f"import-{batch.pk}-errors",
-        headers=[_("Row"), _("Column"), _("Value"), _("Message")],
+        headers=[_("Row"), _("Column"), _("Value in the file"), _("Message")],
         rows=[
             (error["row"], error["column"], error["value"], error["message"])
             for error in batch.errors

@@ -14,7 +14,6 @@ from inventory.models import Product, Warehouse
 from orders.errors import (
     CurrencyMismatch,
     CustomerCodeTaken,
-    DuplicateExternalOrder,
     UnknownReference,
 )
 from orders.models import SalesOrder
@@ -56,11 +55,8 @@ def order_intake(
     priced by the pricing engine. Raises DuplicateExternalOrder (409, with the existing
     number), UnknownReference, CurrencyMismatch and whatever create and submit raise.
     """
-    if channel is not None and external_id:
-        existing = SalesOrder.objects.filter(channel=channel, external_id=external_id)
-        number = existing.values_list("number", flat=True).first()
-        if number:
-            raise DuplicateExternalOrder(external_id=external_id, number=number)
+    # A duplicate (channel, external_id) is refused by the unique constraint when the
+    # order is inserted (order_create): no look-up first, and no race either.
     customer = (
         customers_visible_to(Customer.objects.all(), actor).filter(code=customer_code).first()
     )

@@ -39,5 +39,5 @@ def test_posting_and_submitting_a_five_line_order_costs_a_fixed_number_of_statem
     statements = post("EXT-2")
     assert SalesOrder.objects.count() == 2
     # 25 of entry and submit; key, 2 permission look-ups, idempotency insert, lock and
-    # store, duplicate check, warehouse, SKUs, and reading the order back (2).
-    assert len(statements) == 35
+    # store, warehouse, SKUs, and reading the order back (2).
+    assert len(statements) == 34
