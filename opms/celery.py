@@ -16,6 +16,10 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.orders_close_completed_task",
         "schedule": crontab(minute="*/10"),
     },
+    "orders-webhook-sweep": {
+        "task": "orders.integration.tasks.webhook_deliveries_sweep_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "orders-idempotency-purge": {
         "task": "orders.integration.tasks.idempotency_records_purge_task",
         "schedule": crontab(minute=17),

@@ -6,8 +6,10 @@ import json
 import time
 import urllib.error
 import urllib.request
+from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from orders.integration.models import WebhookDelivery
@@ -81,3 +83,12 @@ def webhook_attempt(*, delivery_id: int) -> WebhookDelivery:
         ]
     )
     return delivery
+
+
+def deliveries_stale(*, older_than_minutes: int = 15, limit: int = 1000) -> list[int]:
+    """Pending deliveries long after their last attempt (a lost task or a broker outage)."""
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    stale = WebhookDelivery.objects.filter(status=WebhookDelivery.Status.PENDING).filter(
+        Q(last_attempt_at__lt=cutoff) | Q(last_attempt_at__isnull=True, created_at__lt=cutoff)
+    )
+    return list(stale.order_by("pk").values_list("pk", flat=True)[:limit])

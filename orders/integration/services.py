@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 import secrets
 import uuid
 from collections.abc import Callable
@@ -22,6 +23,7 @@ from orders.integration.models import (
 )
 from orders.integration.tasks import webhook_deliver_task
 
+logger = logging.getLogger(__name__)
 KEY_PREFIX = "opms_"
 
 
@@ -181,8 +183,17 @@ def webhook_event_publish(*, event: str, payload: dict, channel_id: int | None =
         ]
     )
     for delivery in deliveries:
-        transaction.on_commit(partial(webhook_deliver_task.delay, delivery.pk))
+        transaction.on_commit(partial(_delivery_enqueue, delivery.pk))
     return len(deliveries)
+
+
+def _delivery_enqueue(delivery_id: int) -> None:
+    # A broker outage must not fail the request that changed the order: the delivery
+    # stays pending and webhook_deliveries_sweep queues it again.
+    try:
+        webhook_deliver_task.delay(delivery_id)
+    except Exception:  # kombu raises many kinds of connection errors
+        logger.exception("webhook delivery %s not queued; the sweep retries it", delivery_id)
 
 
 @transaction.atomic
@@ -193,5 +204,5 @@ def webhook_delivery_replay(*, delivery_id: int, actor) -> WebhookDelivery:
     delivery.attempts = 0
     delivery.last_error = ""
     delivery.save(update_fields=["status", "attempts", "last_error"])
-    transaction.on_commit(partial(webhook_deliver_task.delay, delivery.pk))
+    transaction.on_commit(partial(_delivery_enqueue, delivery.pk))
     return delivery

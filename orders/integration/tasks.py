@@ -6,7 +6,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from orders.integration.delivery import webhook_attempt
+from orders.integration.delivery import deliveries_stale, webhook_attempt
 from orders.integration.models import IdempotencyRecord, WebhookDelivery
 
 
@@ -26,3 +26,13 @@ def idempotency_records_purge_task() -> int:
     cutoff = timezone.now() - timedelta(hours=settings.API_IDEMPOTENCY_HOURS)
     deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=cutoff).delete()
     return deleted
+
+
+@shared_task(acks_late=True)
+def webhook_deliveries_sweep_task() -> int:
+    """Queue again deliveries left pending (sending twice is harmless: delivered ones are
+    skipped, and receivers de-duplicate by X-OPMS-Event-Id)."""
+    stale = deliveries_stale()
+    for delivery_id in stale:
+        webhook_deliver_task.delay(delivery_id)
+    return len(stale)

@@ -199,3 +199,34 @@ def test_shipment_and_tracking_events(receiver, subscribe, api_order, users, car
     events = list(WebhookDelivery.objects.order_by("pk").values_list("event", "payload"))
     assert [event for event, _ in events] == [Event.SHIPMENT_CONFIRMED, Event.TRACKING_UPDATED]
     assert events[1][1]["tracking_number"] == "SF9" and events[1][1]["carrier"] == "SF"
+
+
+def test_a_broker_outage_leaves_the_delivery_pending_for_the_sweep(
+    receiver, subscribe, api_order, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from orders.integration.tasks import webhook_deliveries_sweep_task
+
+    subscribe(receiver.url, [Event.ORDER_STATUS_CHANGED])
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(webhook_deliver_task, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        number = api_order(submit=True)
+    assert number  # the order went through
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.status == WebhookDelivery.Status.PENDING
+    monkeypatch.undo()
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    WebhookDelivery.objects.filter(pk=delivery.pk).update(
+        created_at=timezone.now() - timedelta(hours=1)
+    )
+    assert webhook_deliveries_sweep_task.apply().get() == 1
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.DELIVERED
+    assert len(receiver.requests) == 1
