@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/opms
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run install assets fonts messages migrate seed serve test test-deps lint chromium bench clean diagram
+.PHONY: run install assets fonts messages migrate seed serve test test-deps lint chromium bench clean diagram fuzz
 
 run: install assets fonts messages migrate seed serve
 
@@ -66,6 +66,11 @@ lint: install
 
 test: test-deps lint
 	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) CHROMIUM=$(CHROMIUM) $(VENV)/bin/pytest -q
+
+# schemathesis against /api/schema/ with many more examples than `make test` runs.
+FUZZ_EXAMPLES ?= 200
+fuzz: install
+	DATABASE_URL=$(TEST_DATABASE_URL) REDIS_URL=$(TEST_REDIS_URL) FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(VENV)/bin/pytest -q tests/api/test_fuzz.py
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor var

@@ -15,7 +15,7 @@ from customers.credit import (
     credit_policy_get,
 )
 from customers.errors import ComplaintStatusNotAllowed, CustomFieldNameClash, ResolutionRequired
-from customers.models import Complaint, CreditAlert, Customer, CustomField, Interaction
+from customers.models import Complaint, CreditAlert, Customer, CustomField, Interaction, PriceRule
 from customers.tasks import credit_alert_notify_task
 from opms.core.money import ZERO
 
@@ -243,3 +243,43 @@ def customer_custom_fields_set(
     customer._change_reason = reason
     customer.save(update_fields=["custom_fields"])
     return customer
+
+
+@transaction.atomic
+def customer_update(*, customer_id: int, **fields) -> Customer:
+    """Change a customer's master data (not its exposure figures); validated like a form."""
+    customer = Customer.objects.select_for_update().get(pk=customer_id)
+    for name, value in fields.items():
+        setattr(customer, name, value)
+    customer.full_clean()
+    customer.save()
+    return customer
+
+
+@transaction.atomic
+def price_rule_upsert(
+    *, price_list, name: str, product_sku: str, category_code: str, min_quantity: int, **fields
+) -> PriceRule:
+    """Create the rule of a price list for this SKU or category and quantity break, or
+    change the one that exists (validated like the admin form)."""
+    rule = (
+        PriceRule.objects.select_for_update()
+        .filter(
+            price_list=price_list,
+            product_sku=product_sku,
+            category_code=category_code,
+            min_quantity=min_quantity,
+        )
+        .first()
+    ) or PriceRule(
+        price_list=price_list,
+        product_sku=product_sku,
+        category_code=category_code,
+        min_quantity=min_quantity,
+    )
+    rule.name = name
+    for field_name, value in fields.items():
+        setattr(rule, field_name, value)
+    rule.full_clean()
+    rule.save()
+    return rule

@@ -21,8 +21,10 @@ from customers.custom_fields import (
     custom_filters_apply,
     custom_values_from_form,
 )
+from customers.exports import CUSTOMER_COLUMNS
 from customers.models import Complaint, Customer, CustomField
 from opms.core.errors import DomainError
+from opms.core.exports import export_format, export_queryset
 from opms.core.pagination import page_from_request
 
 
@@ -33,6 +35,13 @@ def customer_list_view(request: HttpRequest) -> HttpResponse:
     customers = selectors.customer_list(user=request.user, search=search)
     columns = [d for d in custom_fields_for(CustomField.Target.CUSTOMER) if d.is_filter]
     customers, active = custom_filters_apply(customers, columns, request.GET)
+    if file_format := export_format(request):
+        return export_queryset(
+            file_format=file_format,
+            filename="customers",
+            columns=CUSTOMER_COLUMNS,
+            queryset=customers.order_by("code"),
+        )
     page = page_from_request(request, customers, ordering="code")
     custom_cells(page.items, columns)
     context = {

@@ -56,6 +56,7 @@ class Product(models.Model):
     cost_amount = MoneyField(_("cost"))
     reorder_point = models.PositiveIntegerField(_("reorder point"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True, db_index=True)
 
     history = HistoricalRecords()
 

@@ -144,3 +144,17 @@ def stock_receive(
         reason=reason,
         actor=actor,
     )
+
+
+@transaction.atomic
+def product_upsert(*, sku: str, **fields) -> tuple[Product, bool]:
+    """Create the product with this SKU or change its master data; returns (product, created)."""
+    product = Product.objects.select_for_update().filter(sku=sku).first()
+    created = product is None
+    if created:
+        product = Product(sku=sku)
+    for name, value in fields.items():
+        setattr(product, name, value)
+    product.full_clean()
+    product.save()
+    return product, created

@@ -28,4 +28,12 @@ app.conf.beat_schedule = {
         "task": "opms.notifications.tasks.notifications_email_pending_task",
         "schedule": crontab(minute="*/5"),
     },
+    "orders-webhook-sweep": {
+        "task": "orders.integration.tasks.webhook_deliveries_sweep_task",
+        "schedule": crontab(minute="*/5"),
+    },
+    "orders-idempotency-purge": {
+        "task": "orders.integration.tasks.idempotency_records_purge_task",
+        "schedule": crontab(minute=17),
+    },
 }

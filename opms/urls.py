@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from opms.core.views import healthz_view
 from reports.views import home_view
@@ -21,4 +22,8 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("notifications/", include("opms.notifications.urls")),
     path("admin/", admin.site.urls),
+    path("api/v1/", include("orders.api.urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
 ]

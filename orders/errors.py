@@ -118,3 +118,57 @@ class DelegationCircular(OrderError):
 class DelegationInvalid(OrderError):
     code = "delegation_invalid"
     message = _("A delegation needs another person and an end on or after its start.")
+
+
+class DuplicateExternalOrder(OrderError):
+    code = "duplicate_external_id"
+    status = 409
+    message = _("This channel already sent order %(external_id)s: it is %(number)s.")
+
+    @property
+    def problem_extra(self) -> dict:
+        return {"existing_number": self.params["number"]}
+
+
+class CurrencyMismatch(OrderError):
+    code = "currency_mismatch"
+    message = _("Customer %(customer)s buys in %(expected)s, not %(given)s.")
+
+
+class IdempotencyKeyReused(OrderError):
+    code = "idempotency_key_reused"
+    message = _("This Idempotency-Key was already used for a different request.")
+
+
+class ApiKeyScopesRequired(OrderError):
+    code = "scopes_required"
+    message = _("Choose at least one scope for the key.")
+
+
+class ShipmentTrackingNotAllowed(ShipmentError):
+    code = "shipment_tracking_not_allowed"
+    status = 409
+    message = _("Shipment %(number)s is %(status)s; its tracking cannot be changed.")
+
+
+class UnknownReference(OrderError):
+    """Codes in the request that name nothing the user may use; `errors` says which."""
+
+    code = "unknown_reference"
+    message = _("Some codes in the order are unknown: %(names)s.")
+
+    def __init__(self, *, errors: dict, names: str):
+        self.errors = errors
+        super().__init__(names=names)
+
+
+class CustomerCodeTaken(OrderError):
+    code = "customer_exists"
+    status = 409
+    message = _("Customer code %(code)s already exists.")
+
+
+class ImportNotReady(OrderError):
+    code = "import_not_ready"
+    status = 409
+    message = _("This import is %(status)s; only a checked file without errors can be imported.")

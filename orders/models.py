@@ -149,11 +149,22 @@ class SalesOrder(FSMModelMixin, models.Model):
     approval_reason = models.CharField(_("why approval is needed"), max_length=300, blank=True)
     reject_reason = models.TextField(_("reject reason"), blank=True)
     cancel_reason = models.TextField(_("cancel reason"), blank=True)
+    channel = models.ForeignKey(
+        "orders.IntegrationChannel",
+        verbose_name=_("channel"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+    )
+    external_id = models.CharField(_("external order number"), max_length=60, blank=True)
+    shipping_address = models.TextField(_("shipping address"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
     custom_fields = models.JSONField(_("custom fields"), default=dict, blank=True)
     revision = models.PositiveSmallIntegerField(_("revision"), default=0)
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     shipped_at = models.DateTimeField(_("shipped at"), null=True, blank=True)
@@ -178,6 +189,7 @@ class SalesOrder(FSMModelMixin, models.Model):
             models.Index(fields=["created_at", "id"], name="orders_order_created_idx"),
             models.Index(fields=["order_date", "id"], name="orders_order_date_idx"),
             models.Index(fields=["total_amount", "id"], name="orders_order_total_idx"),
+            models.Index(fields=["updated_at", "id"], name="orders_order_updated_idx"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -186,6 +198,11 @@ class SalesOrder(FSMModelMixin, models.Model):
             models.CheckConstraint(
                 condition=models.Q(paid_amount__lte=models.F("total_amount")),
                 name="orders_salesorder_paid_within_total",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "external_id"],
+                condition=~models.Q(external_id=""),
+                name="orders_salesorder_channel_external_id_unique",
             ),
         ]
 
@@ -906,6 +923,7 @@ class OrderEvent(models.Model):
         SHIPMENT_CANCELLED = "shipment_cancelled", _("Shipment cancelled")
         SHIPPED = "shipped", _("Shipped")
         DELIVERED = "delivered", _("Delivered")
+        TRACKING_UPDATED = "tracking_updated", _("Tracking updated")
         INVOICED = "invoiced", _("Invoiced")
         PAID = "paid", _("Payment received")
         CLOSED = "closed", _("Closed")
@@ -974,3 +992,32 @@ class OrderRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order_id} R{self.number}"
+
+
+# Channels, API keys, idempotency and webhooks live in their own module (issue 7).
+from orders.imports.models import ImportBatch  # noqa: E402
+from orders.integration.models import (  # noqa: E402
+    ApiKey,
+    IdempotencyRecord,
+    IntegrationChannel,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+
+__all__ = [
+    "ApiKey",
+    "ApprovalPolicy",
+    "ApprovalStep",
+    "IdempotencyRecord",
+    "ImportBatch",
+    "IntegrationChannel",
+    "LineReservation",
+    "OrderEvent",
+    "RoleDiscountLimit",
+    "SalesOrder",
+    "SalesOrderLine",
+    "Shipment",
+    "ShipmentLine",
+    "WebhookDelivery",
+    "WebhookSubscription",
+]

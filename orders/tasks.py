@@ -3,6 +3,10 @@
 from celery import shared_task
 from django.db import OperationalError
 
+from orders.integration.tasks import (  # noqa: F401 (registered with the worker)
+    idempotency_records_purge_task,
+    webhook_deliver_task,
+)
 from orders.services import orders_close_completed
 from orders.services.notices import approval_step_notify
 from orders.services.reminders import approval_reminders_send

@@ -3,6 +3,8 @@
 from django.urls import path
 
 from orders import views
+from orders.imports import views as import_views
+from orders.integration import views as integration_views
 from orders.views import configuration, revision
 
 app_name = "orders"
@@ -41,6 +43,33 @@ urlpatterns = [
     path("shipments/<int:pk>/confirm/", views.shipment_confirm_view, name="shipment_confirm"),
     path("shipments/<int:pk>/deliver/", views.shipment_deliver_view, name="shipment_deliver"),
     path("shipments/<int:pk>/cancel/", views.shipment_cancel_view, name="shipment_cancel"),
+    path("imports/", import_views.import_list_view, name="imports"),
+    path("imports/upload/", import_views.import_upload_view, name="import_upload"),
+    path("imports/template/<str:kind>/", import_views.import_template_view, name="import_template"),
+    path("imports/<int:pk>/", import_views.import_detail_view, name="import"),
+    path("imports/<int:pk>/confirm/", import_views.import_confirm_view, name="import_confirm"),
+    path("imports/<int:pk>/submit/", import_views.import_submit_view, name="import_submit"),
+    path("imports/<int:pk>/errors/", import_views.import_error_report_view, name="import_errors"),
+    path("integrations/", integration_views.channel_list_view, name="integrations"),
+    path("integrations/<int:pk>/", integration_views.channel_detail_view, name="integration"),
+    path(
+        "integrations/<int:pk>/keys/", integration_views.api_key_create_view, name="api_key_create"
+    ),
+    path(
+        "integrations/keys/<int:pk>/revoke/",
+        integration_views.api_key_revoke_view,
+        name="api_key_revoke",
+    ),
+    path(
+        "integrations/<int:pk>/webhooks/",
+        integration_views.webhook_create_view,
+        name="webhook_create",
+    ),
+    path(
+        "integrations/deliveries/<int:pk>/replay/",
+        integration_views.delivery_replay_view,
+        name="delivery_replay",
+    ),
     path("<int:pk>/", views.order_detail_view, name="detail"),
     path("<int:pk>/edit/", views.order_edit_view, name="edit"),
     path("<int:pk>/change/", revision.order_revise_view, name="revise"),

@@ -4,6 +4,7 @@ import importlib
 from decimal import Decimal
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
@@ -31,6 +32,12 @@ def english(settings):
     settings.LANGUAGE_CODE = "en"
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def fresh_api_cache():
+    """API throttle counts and the cached webhook subscriptions never leak between tests."""
+    caches["api"].clear()
 
 
 @pytest.fixture

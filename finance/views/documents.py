@@ -9,10 +9,12 @@ from django.views.decorators.http import require_POST, require_safe
 from django_fsm import can_proceed, has_transition_perm
 
 from finance import selectors, services
+from finance.exports import INVOICE_COLUMNS, PAYMENT_COLUMNS
 from finance.filters import InvoiceFilter, PaymentFilter
 from finance.forms import AllocationForm, InvoiceCreateForm, InvoiceVoidForm, PaymentForm
 from finance.models import Invoice, Payment
 from opms.core.errors import DomainError
+from opms.core.exports import export_format, export_queryset
 from opms.core.pagination import page_from_request
 from opms.core.pdf import render_pdf
 from opms.core.templatetags.opms import money
@@ -56,6 +58,13 @@ def credit_view(request: HttpRequest) -> HttpResponse:
 @permission_required("finance.view_invoice", raise_exception=True)
 def invoice_list_view(request: HttpRequest) -> HttpResponse:
     filterset = InvoiceFilter(request.GET, queryset=selectors.invoice_list(user=request.user))
+    if file_format := export_format(request):
+        return export_queryset(
+            file_format=file_format,
+            filename="invoices",
+            columns=INVOICE_COLUMNS,
+            queryset=filterset.qs.order_by("-created_at", "pk"),
+        )
     page = page_from_request(request, filterset.qs, ordering="-created_at")
     template = "finance/invoice_list.html#results" if request.htmx else "finance/invoice_list.html"
     return render(request, template, {"filter": filterset, "page": page})
@@ -207,6 +216,13 @@ def invoice_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("finance.view_payment", raise_exception=True)
 def payment_list_view(request: HttpRequest) -> HttpResponse:
     filterset = PaymentFilter(request.GET, queryset=selectors.payment_list())
+    if file_format := export_format(request):
+        return export_queryset(
+            file_format=file_format,
+            filename="payments",
+            columns=PAYMENT_COLUMNS,
+            queryset=filterset.qs.order_by("-created_at", "pk"),
+        )
     page = page_from_request(request, filterset.qs, ordering="-created_at")
     template = "finance/payment_list.html#results" if request.htmx else "finance/payment_list.html"
     return render(request, template, {"filter": filterset, "page": page})

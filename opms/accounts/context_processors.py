@@ -8,6 +8,7 @@ NAVIGATION = [
     (_("Home"), "home", None),
     (_("Orders"), "orders:list", "orders.view_salesorder"),
     (_("New order"), "orders:create", "orders.add_salesorder"),
+    (_("Import"), "orders:imports", "orders.add_salesorder"),
     (_("Approvals"), "orders:approvals", "orders.approve_salesorder"),
     (_("To ship"), "orders:to_ship", "orders.add_shipment"),
     (_("Shipments"), "orders:shipments", "orders.view_shipment"),
@@ -24,6 +25,7 @@ NAVIGATION = [
     (_("Approval rules"), "orders:approval_rules", "orders.change_approvalrule"),
     (_("Custom fields"), "orders:custom_fields", "customers.change_customfield"),
     (_("Audit"), "reports:audit", "reports.view_dashboard"),
+    (_("Integrations"), "orders:integrations", "orders.add_apikey"),
 ]
 
 

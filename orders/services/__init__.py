@@ -1,6 +1,7 @@
 """Every write to orders and shipments; re-exports the public services."""
 
 from orders.services.approval import order_approve, order_reject
+from orders.services.intake import IntakeLine, customer_intake_create, order_intake
 from orders.services.lifecycle import (
     LineInput,
     order_cancel,
@@ -21,9 +22,13 @@ from orders.services.shipping import (
     shipment_confirm,
     shipment_create,
     shipment_deliver,
+    shipment_tracking_update,
 )
 
 __all__ = [
+    "IntakeLine",
+    "customer_intake_create",
+    "order_intake",
     "LineInput",
     "order_approve",
     "order_cancel",
@@ -41,4 +46,5 @@ __all__ = [
     "shipment_confirm",
     "shipment_create",
     "shipment_deliver",
+    "shipment_tracking_update",
 ]

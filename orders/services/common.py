@@ -13,7 +13,8 @@ from orders.errors import (
     OrderPermissionDenied,
     OrderTransitionNotAllowed,
 )
-from orders.models import LineReservation, OrderEvent, SalesOrder
+from orders.integration.services import webhook_event_publish
+from orders.models import LineReservation, OrderEvent, SalesOrder, WebhookSubscription
 
 ACTION_VERBS = {
     "submit": _("submitted"),
@@ -72,7 +73,7 @@ def order_save(order: SalesOrder, fields: list[str]) -> None:
     """Save the changed fields and bump the version that concurrent editors compare."""
     # The row is locked by order_lock, so a plain increment is exact.
     order.version += 1
-    order.save(update_fields=[*fields, "version"])
+    order.save(update_fields=[*fields, "version", "updated_at"])
 
 
 def event_record(
@@ -85,6 +86,20 @@ def event_record(
     comment: str = "",
     payload: dict | None = None,
 ) -> OrderEvent:
+    """Write the timeline row; a change of status is also published to webhook subscribers."""
+    if from_status and to_status and from_status != to_status:
+        webhook_event_publish(
+            event=WebhookSubscription.Event.ORDER_STATUS_CHANGED,
+            channel_id=order.channel_id,
+            payload={
+                "number": order.number,
+                "external_id": order.external_id,
+                "from_status": str(from_status),
+                "to_status": str(to_status),
+                "action": str(action),
+                "comment": comment,
+            },
+        )
     return OrderEvent.objects.create(
         order=order,
         action=action,

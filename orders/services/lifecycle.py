@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -19,6 +19,7 @@ from opms.core.money import ZERO, round_money
 from opms.core.numbering import next_document_number
 from orders.errors import (
     CommentRequired,
+    DuplicateExternalOrder,
     OrderHasInvoices,
     OrderHasNoLines,
     OrderNotEditable,
@@ -114,6 +115,23 @@ def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLi
             )
         )
     return built
+
+
+def _save_external_order(order: SalesOrder) -> None:
+    """Insert an order from a channel; its (channel, external_id) is unique for ever, so a
+    concurrent or late duplicate is refused with the number of the order that exists."""
+    try:
+        with transaction.atomic():
+            order.save()
+    except IntegrityError as exc:
+        if "orders_salesorder_channel_external_id_unique" not in str(exc):
+            raise
+        existing = SalesOrder.objects.filter(
+            channel=order.channel, external_id=order.external_id
+        ).values_list("number", flat=True)
+        raise DuplicateExternalOrder(
+            external_id=order.external_id, number=existing.first() or "?"
+        ) from exc
 
 
 def _category_code(product: Product) -> str:
@@ -222,10 +240,14 @@ def order_create(
     customer_reference: str = "",
     note: str = "",
     custom_fields: dict | None = None,
+    channel=None,
+    external_id: str = "",
+    shipping_address: str = "",
 ) -> SalesOrder:
     """Create a draft order with its lines priced; nothing is reserved until submit.
 
-    Raises CustomerInactive, OrderHasNoLines.
+    An order from an integration channel carries the channel's own order number,
+    unique per channel. Raises CustomerInactive, OrderHasNoLines, DuplicateExternalOrder.
     """
     if not customer.is_active:
         raise CustomerInactive(customer=str(customer))
@@ -240,10 +262,16 @@ def order_create(
         customer_reference=customer_reference,
         note=note,
         custom_fields=custom_fields or {},
+        channel=channel,
+        external_id=external_id,
+        shipping_address=shipping_address,
     )
     built = _build_lines(order, lines)
     _apply_totals(order, built)
-    order.save()
+    if external_id:
+        _save_external_order(order)
+    else:
+        order.save()
     bulk_create_with_history(built, SalesOrderLine, default_user=actor)
     event_record(
         order=order,

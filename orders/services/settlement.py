@@ -7,7 +7,8 @@ from django.utils.translation import gettext as _
 
 from customers.services import customer_exposure_adjust
 from orders.errors import InvoiceQuantityTooLarge, OrderTransitionNotAllowed
-from orders.models import OrderEvent, SalesOrder, SalesOrderLine
+from orders.integration.services import webhook_event_publish
+from orders.models import OrderEvent, SalesOrder, SalesOrderLine, WebhookSubscription
 from orders.services.common import event_record, order_lock, order_save
 
 
@@ -48,6 +49,18 @@ def order_record_invoice(
         comment=reference,
         payload={"invoice": reference, "amount": str(amount)},
     )
+    webhook_event_publish(
+        event=WebhookSubscription.Event.INVOICE_ISSUED,
+        channel_id=order.channel_id,
+        payload={
+            "order": order.number,
+            "external_id": order.external_id,
+            "invoice": reference,
+            "amount": str(amount),
+            "currency": order.currency,
+            "invoiced_amount": str(order.invoiced_amount),
+        },
+    )
     return order
 
 
@@ -63,6 +76,18 @@ def order_record_payment(*, order_id: int, amount: Decimal, reference: str, acto
         actor=actor,
         comment=reference,
         payload={"reference": reference, "amount": str(amount)},
+    )
+    webhook_event_publish(
+        event=WebhookSubscription.Event.PAYMENT_RECEIVED,
+        channel_id=order.channel_id,
+        payload={
+            "order": order.number,
+            "external_id": order.external_id,
+            "reference": reference,
+            "amount": str(amount),
+            "currency": order.currency,
+            "paid_amount": str(order.paid_amount),
+        },
     )
     _close_if_settled(order)
     return order

@@ -14,8 +14,10 @@ from orders.errors import (
     OrderTransitionNotAllowed,
     ShipmentEmpty,
     ShipmentQuantityTooLarge,
+    ShipmentTrackingNotAllowed,
     ShipmentTransitionNotAllowed,
 )
+from orders.integration.services import webhook_event_publish
 from orders.models import (
     LineReservation,
     OrderEvent,
@@ -23,6 +25,7 @@ from orders.models import (
     SalesOrderLine,
     Shipment,
     ShipmentLine,
+    WebhookSubscription,
 )
 from orders.services.common import event_record, guard_transition, order_lock, order_save
 
@@ -155,6 +158,11 @@ def shipment_confirm(
     shipment.save(
         update_fields=["status", "carrier", "tracking_number", "confirmed_at", "confirmed_by"]
     )
+    webhook_event_publish(
+        event=WebhookSubscription.Event.SHIPMENT_CONFIRMED,
+        channel_id=order.channel_id,
+        payload=shipment_payload(order, shipment),
+    )
     fully_shipped = not order.lines.exclude(quantity_shipped__gte=F("quantity")).exists()
     from_status = order.status
     order.ship(fully_shipped=fully_shipped)
@@ -253,5 +261,53 @@ def shipment_cancel(*, shipment_id: int, actor) -> Shipment:
         actor=actor,
         comment=shipment.number,
         payload={"shipment": shipment.number},
+    )
+    return shipment
+
+
+def shipment_payload(order: SalesOrder, shipment: Shipment) -> dict:
+    """What webhook receivers learn about a shipment."""
+    return {
+        "number": shipment.number,
+        "order": order.number,
+        "external_id": order.external_id,
+        "status": str(shipment.status),
+        "carrier": shipment.carrier.code if shipment.carrier_id else "",
+        "tracking_number": shipment.tracking_number,
+    }
+
+
+@transaction.atomic
+def shipment_tracking_update(
+    *, shipment_id: int, actor, carrier_id: int | None, tracking_number: str
+) -> Shipment:
+    """Record a shipped shipment's carrier and tracking number (e.g. from a logistics system).
+
+    Raises ShipmentTrackingNotAllowed (not shipped yet or cancelled), OrderPermissionDenied.
+    """
+    order, shipment = _shipment_lock(shipment_id)
+    if not actor.has_perm("orders.confirm_shipment"):
+        raise OrderPermissionDenied(number=order.number, action=_("update tracking of"))
+    if shipment.status not in (Shipment.Status.CONFIRMED, Shipment.Status.DELIVERED):
+        raise ShipmentTrackingNotAllowed(
+            number=shipment.number, status=shipment.get_status_display()
+        )
+    if (shipment.carrier_id, shipment.tracking_number) == (carrier_id, tracking_number):
+        return shipment
+    old = shipment.tracking_number
+    shipment.carrier_id = carrier_id
+    shipment.tracking_number = tracking_number
+    shipment.save(update_fields=["carrier", "tracking_number"])
+    event_record(
+        order=order,
+        action=OrderEvent.Action.TRACKING_UPDATED,
+        actor=actor,
+        comment=shipment.number,
+        payload={"shipment": shipment.number, "old": old, "tracking_number": tracking_number},
+    )
+    webhook_event_publish(
+        event=WebhookSubscription.Event.TRACKING_UPDATED,
+        channel_id=order.channel_id,
+        payload=shipment_payload(order, shipment),
     )
     return shipment

@@ -25,10 +25,12 @@ from customers.models import CustomField
 from customers.selectors import complaints_of_order
 from inventory.selectors import product_search, warehouse_list
 from opms.core.errors import DomainError
+from opms.core.exports import export_format, export_queryset
 from opms.core.htmx import trigger
 from opms.core.pagination import int_or_none, page_from_request
 from opms.core.pdf import render_pdf
 from orders import selectors, services
+from orders.exports import ORDER_COLUMNS, SHIPMENT_COLUMNS
 from orders.filters import OrderFilter, ShipmentFilter
 from orders.forms import (
     DecisionForm,
@@ -52,6 +54,13 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
     ordering = selectors.LIST_ORDERINGS.get(sort, "-created_at")
     columns = [d for d in custom_fields_for(CustomField.Target.ORDER) if d.is_filter]
     orders, active = custom_filters_apply(filterset.qs, columns, request.GET)
+    if file_format := export_format(request):
+        return export_queryset(
+            file_format=file_format,
+            filename="orders",
+            columns=ORDER_COLUMNS,
+            queryset=orders.order_by(ordering, "pk"),
+        )
     page = page_from_request(request, orders, ordering=ordering)
     custom_cells(page.items, columns)
     template = "orders/order_list.html#results" if request.htmx else "orders/order_list.html"
@@ -87,6 +96,13 @@ def to_ship_view(request: HttpRequest) -> HttpResponse:
 @permission_required("orders.view_shipment", raise_exception=True)
 def shipment_list_view(request: HttpRequest) -> HttpResponse:
     filterset = ShipmentFilter(request.GET, queryset=selectors.shipment_list(user=request.user))
+    if file_format := export_format(request):
+        return export_queryset(
+            file_format=file_format,
+            filename="shipments",
+            columns=SHIPMENT_COLUMNS,
+            queryset=filterset.qs.order_by("-created_at", "pk"),
+        )
     page = page_from_request(request, filterset.qs, ordering="-created_at")
     return render(request, "orders/shipment_list.html", {"filter": filterset, "page": page})
 

