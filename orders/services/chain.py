@@ -91,6 +91,7 @@ def order_facts(
     override_discounts: dict[int, Decimal],
     role_discount_percent: Decimal | None,
     team_leader_id: int | None = None,
+    with_channel: bool = True,
 ) -> OrderFacts:
     """The facts of a priced order that rules look at (no query: lines carry products)."""
     net = sum((line.net_amount for line in lines), ZERO)
@@ -111,7 +112,8 @@ def order_facts(
         category_codes=frozenset(
             line.product.category.code for line in lines if line.product.category_id
         ),
-        channel=getattr(order, "channel", "") or "",
+        # The channel's code costs a statement; only rules with a channel condition need it.
+        channel=order.channel.code if with_channel and order.channel_id else "",
         custom=order.custom_fields or {},
         role_discount_percent=role_discount_percent,
         team_leader_id=team_leader_id,

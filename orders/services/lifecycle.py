@@ -394,6 +394,7 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
     plan = []
     if rules:
         facts = order_facts(
+            with_channel=any(rule.channels for rule in rules),
             order=order,
             lines=lines,
             customer=customer,
