@@ -16,4 +16,8 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.orders_close_completed_task",
         "schedule": crontab(minute="*/10"),
     },
+    "purchasing-suggestions-compute": {
+        "task": "purchasing.tasks.suggestions_compute_task",
+        "schedule": crontab(minute="*/15"),
+    },
 }

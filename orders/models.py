@@ -135,6 +135,11 @@ class SalesOrder(FSMModelMixin, models.Model):
     requested_delivery_on = models.DateField(_("requested delivery"), null=True, blank=True)
     customer_reference = models.CharField(_("customer PO number"), max_length=60, blank=True)
     note = models.TextField(_("note"), blank=True)
+    is_priority = models.BooleanField(
+        _("priority"),
+        default=False,
+        help_text=_("Priority orders get arriving stock before the others."),
+    )
     tax_rate = models.DecimalField(
         _("VAT rate"), max_digits=5, decimal_places=4, default=Decimal("0.1300")
     )
@@ -345,6 +350,11 @@ class SalesOrderLine(models.Model):
     tax_amount = MoneyField(_("tax"))
     quantity_shipped = models.PositiveIntegerField(_("shipped"), default=0)
     quantity_invoiced = models.PositiveIntegerField(_("invoiced"), default=0)
+    quantity_backordered = models.PositiveIntegerField(
+        _("backordered"),
+        default=0,
+        help_text=_("Ordered but not in stock at submit; reserved when goods arrive."),
+    )
 
     history = HistoricalRecords()
 
@@ -369,6 +379,19 @@ class SalesOrderLine(models.Model):
                 condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
                 name="orders_line_discount_percent_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    quantity_backordered__lte=models.F("quantity") - models.F("quantity_shipped")
+                ),
+                name="orders_line_backordered_within_open",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["product"],
+                condition=models.Q(quantity_backordered__gt=0),
+                name="orders_line_backordered_idx",
+            )
         ]
 
     def __str__(self) -> str:
@@ -381,6 +404,10 @@ class SalesOrderLine(models.Model):
     @property
     def quantity_open(self) -> int:
         return self.quantity - self.quantity_shipped
+
+    @property
+    def is_backordered(self) -> bool:
+        return self.quantity_backordered > 0
 
 
 class LineReservation(models.Model):
@@ -599,6 +626,12 @@ class OrderEvent(models.Model):
         INVOICED = "invoiced", _("Invoiced")
         PAID = "paid", _("Payment received")
         CLOSED = "closed", _("Closed")
+        BACKORDERED = "backordered", _("Backordered")
+        BACKORDER_RESERVED = "backorder_reserved", _("Backorder reserved")
+        RETURN_REQUESTED = "return_requested", _("Return requested")
+        RETURN_APPROVED = "return_approved", _("Return approved")
+        RETURN_RECEIVED = "return_received", _("Return received")
+        RETURN_REJECTED = "return_rejected", _("Return rejected")
 
     order = models.ForeignKey(
         SalesOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events"

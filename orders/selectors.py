@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce
 
 from customers.pricing import price_quote, price_rules_for
 from customers.selectors import sales_scope_of
-from inventory.models import Product
+from inventory.models import Product, Warehouse
 from inventory.selectors import available_by_product
 from opms.core.money import ZERO
 from orders.models import (
@@ -67,6 +67,7 @@ class OrderDetail:
     events: list[OrderEvent]
     open_quantity: int = 0
     reserved_quantity: int = 0
+    backordered_quantity: int = 0
 
 
 def order_detail(*, pk: int, user) -> OrderDetail:
@@ -94,6 +95,7 @@ def order_detail(*, pk: int, user) -> OrderDetail:
         events=events,
         open_quantity=sum(line.quantity_open for line in lines),
         reserved_quantity=sum(r.quantity for line in lines for r in line.reservations.all()),
+        backordered_quantity=sum(line.quantity_backordered for line in lines),
     )
 
 
@@ -159,19 +161,54 @@ def shipment_lines(*, shipment: Shipment) -> list[ShipmentLine]:
     )
 
 
-def shipment_open_lines(*, order: SalesOrder) -> list[dict]:
-    """Per line: still to ship, minus what already waits on pick lists."""
-    pending = dict(
+def shipment_open_lines(*, order: SalesOrder, warehouse_id: int | None = None) -> list[dict]:
+    """Per line, for one warehouse (the order's unless given): what can be picked now, i.e.
+    reserved there minus what already waits on pick lists there; and what is backordered."""
+    warehouse_id = warehouse_id or order.warehouse_id
+    pending_rows = (
         ShipmentLine.objects.filter(shipment__order=order, shipment__status=Shipment.Status.DRAFT)
-        .values("order_line_id")
+        .values("order_line_id", "shipment__warehouse_id")
         .annotate(total=Sum("quantity"))
-        .values_list("order_line_id", "total")
+        .values_list("order_line_id", "shipment__warehouse_id", "total")
     )
+    pending: dict[int, int] = {}
+    pending_here: dict[int, int] = {}
+    for line_id, pending_warehouse_id, total in pending_rows:
+        pending[line_id] = pending.get(line_id, 0) + total
+        if pending_warehouse_id == warehouse_id:
+            pending_here[line_id] = total
     rows = []
-    for line in order.lines.select_related("product"):
-        can_ship = line.quantity_open - pending.get(line.pk, 0)
-        rows.append({"line": line, "pending": pending.get(line.pk, 0), "can_ship": can_ship})
+    for line in order.lines.select_related("product").prefetch_related("reservations"):
+        reserved_here = sum(
+            r.quantity for r in line.reservations.all() if r.warehouse_id == warehouse_id
+        )
+        can_ship = max(
+            min(
+                reserved_here - pending_here.get(line.pk, 0),
+                line.quantity_open - pending.get(line.pk, 0),
+            ),
+            0,
+        )
+        rows.append(
+            {
+                "line": line,
+                "pending": pending.get(line.pk, 0),
+                "reserved": reserved_here,
+                "can_ship": can_ship,
+            }
+        )
     return rows
+
+
+def order_reservation_warehouses(*, order: SalesOrder) -> list:
+    """The warehouses holding stock for the order (a split order ships from several)."""
+    return list(
+        Warehouse.objects.filter(
+            pk__in=LineReservation.objects.filter(line__order=order, quantity__gt=0).values(
+                "warehouse_id"
+            )
+        ).order_by("code")
+    )
 
 
 def orders_of_sales_rep(*, user, statuses=None, limit: int = 10) -> list[SalesOrder]:

@@ -388,7 +388,10 @@ def order_release_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("orders.add_shipment", raise_exception=True)
 def shipment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
-    rows = selectors.shipment_open_lines(order=order)
+    warehouses = selectors.order_reservation_warehouses(order=order)
+    chosen = int_or_none(request.POST.get("warehouse") or request.GET.get("warehouse"))
+    warehouse_id = chosen if chosen in {w.pk for w in warehouses} else order.warehouse_id
+    rows = selectors.shipment_open_lines(order=order, warehouse_id=warehouse_id)
     for row in rows:
         row["entered"] = request.POST.get(f"ship-{row['line'].pk}", row["can_ship"])
     error = ""
@@ -402,7 +405,10 @@ def shipment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 shipment = services.shipment_create(
-                    order_id=order.pk, actor=request.user, quantities=quantities
+                    order_id=order.pk,
+                    actor=request.user,
+                    quantities=quantities,
+                    warehouse_id=warehouse_id,
                 )
             except DomainError as failure:
                 error = str(failure)
@@ -413,11 +419,15 @@ def shipment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"number": shipment.number},
                 )
                 return redirect("orders:shipment", pk=shipment.pk)
+    context = {
+        "order": order,
+        "rows": rows,
+        "error": error,
+        "warehouses": warehouses,
+        "warehouse_id": warehouse_id,
+    }
     return render(
-        request,
-        "orders/shipment_form.html",
-        {"order": order, "rows": rows, "error": error},
-        status=422 if error else 200,
+        request, "orders/shipment_form.html", context, status=422 if error else 200
     )
 
 

@@ -115,6 +115,12 @@ DATA_MIGRATIONS = [
         "orders.migrations.0004_finance_decides_credit_steps",
         "grant",
     ),
+    (
+        "purchasing",
+        "0003_role_permissions",
+        "purchasing.migrations.0003_role_permissions",
+        "grant",
+    ),
 ]
 
 

@@ -1,6 +1,7 @@
 """Every write to orders and shipments; re-exports the public services."""
 
 from orders.services.approval import order_approve, order_reject
+from orders.services.backorders import backorders_reserve
 from orders.services.lifecycle import (
     LineInput,
     order_cancel,
@@ -25,6 +26,7 @@ from orders.services.shipping import (
 
 __all__ = [
     "LineInput",
+    "backorders_reserve",
     "order_approve",
     "order_cancel",
     "order_close",
