@@ -377,9 +377,7 @@ def stock_transfer(
             _describe_shortages([StockRequest(product_id, from_warehouse_id, quantity)])
         )
     StockLevel.objects.filter(pk=source.pk).update(on_hand=F("on_hand") - quantity)
-    StockLevel.objects.filter(pk=levels[to_warehouse_id].pk).update(
-        on_hand=F("on_hand") + quantity
-    )
+    StockLevel.objects.filter(pk=levels[to_warehouse_id].pk).update(on_hand=F("on_hand") + quantity)
     reference = next_document_number("TR")
     moves = StockMove.objects.bulk_create(
         [

@@ -98,7 +98,9 @@ class ReturnError(OrderError):
 
 class ReturnQuantityTooLarge(ReturnError):
     code = "return_quantity_too_large"
-    message = _("Line %(line)s: %(wanted)s to return but only %(returnable)s shipped and not returned.")
+    message = _(
+        "Line %(line)s: %(wanted)s to return but only %(returnable)s shipped and not returned."
+    )
 
 
 class ReturnEmpty(ReturnError):

@@ -334,3 +334,21 @@ def order_preview(
         preview.tax_amount += amounts.tax_amount
     preview.total_amount = preview.lines_amount - preview.discount_amount + preview.tax_amount
     return preview
+
+
+def product_demand(*, product_id: int) -> dict:
+    """Open reservations and backorders of one product, oldest order first."""
+    reservations = list(
+        LineReservation.objects.filter(product_id=product_id, quantity__gt=0)
+        .select_related("line__order__customer", "warehouse")
+        .order_by("line__order__order_date", "line__order_id")[:100]
+    )
+    backorders = list(
+        SalesOrderLine.objects.filter(product_id=product_id, quantity_backordered__gt=0)
+        .exclude(order__status__in=[SalesOrder.Status.CANCELLED, SalesOrder.Status.DRAFT])
+        .select_related("order__customer", "order__warehouse")
+        .order_by("-order__is_priority", "order__order_date", "order__submitted_at", "order_id")[
+            :100
+        ]
+    )
+    return {"reservations": reservations, "backorders": backorders}

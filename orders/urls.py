@@ -27,4 +27,5 @@ urlpatterns = [
     path("<int:pk>/hold/", views.order_hold_view, name="hold"),
     path("<int:pk>/release/", views.order_release_view, name="release"),
     path("<int:pk>/ship/", views.shipment_create_view, name="ship"),
+    path("products/<int:pk>/demand/", views.product_demand_view, name="product_demand"),
 ]

@@ -426,9 +426,7 @@ def shipment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         "warehouses": warehouses,
         "warehouse_id": warehouse_id,
     }
-    return render(
-        request, "orders/shipment_form.html", context, status=422 if error else 200
-    )
+    return render(request, "orders/shipment_form.html", context, status=422 if error else 200)
 
 
 @login_required
@@ -530,3 +528,10 @@ def shipment_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render_pdf(
         request, "orders/shipment_note_pdf.html", context, filename=f"{shipment.number}.pdf"
     )
+
+
+@login_required
+@permission_required("inventory.view_product", raise_exception=True)
+def product_demand_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fragment for the product page: who holds the stock and who waits for it."""
+    return render(request, "orders/product_demand.html", selectors.product_demand(product_id=pk))

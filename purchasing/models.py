@@ -398,7 +398,10 @@ class GoodsReceipt(models.Model):
         related_name="receipts",
     )
     warehouse = models.ForeignKey(
-        "inventory.Warehouse", verbose_name=_("warehouse"), on_delete=models.PROTECT, related_name="+"
+        "inventory.Warehouse",
+        verbose_name=_("warehouse"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -420,7 +423,10 @@ class GoodsReceipt(models.Model):
 
 class GoodsReceiptLine(models.Model):
     receipt = models.ForeignKey(
-        GoodsReceipt, verbose_name=_("goods receipt"), on_delete=models.CASCADE, related_name="lines"
+        GoodsReceipt,
+        verbose_name=_("goods receipt"),
+        on_delete=models.CASCADE,
+        related_name="lines",
     )
     purchase_line = models.ForeignKey(
         PurchaseOrderLine,

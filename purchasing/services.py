@@ -183,7 +183,11 @@ def _guard(order: PurchaseOrder, method_name: str, actor) -> None:
 
 
 def _order_lock(order_id: int) -> PurchaseOrder:
-    return PurchaseOrder.objects.select_for_update().select_related("supplier").get(pk=order_id)
+    return (
+        PurchaseOrder.objects.select_for_update(of=("self",))
+        .select_related("supplier")
+        .get(pk=order_id)
+    )
 
 
 @transaction.atomic
@@ -198,7 +202,7 @@ def purchase_orders_create_from_suggestions(
     if not actor.has_perm("purchasing.add_purchaseorder"):
         raise PurchasingPermissionDenied(number="", action=_("create"))
     suggestions = list(
-        ReorderSuggestion.objects.select_for_update()
+        ReorderSuggestion.objects.select_for_update(of=("self",))
         .filter(pk__in=suggestion_ids, status=ReorderSuggestion.Status.OPEN)
         .select_related("product", "supplier")
         .order_by("pk")
@@ -334,7 +338,9 @@ def goods_receipt_post(
     for line_id, quantity in sorted(wanted.items()):
         line = lines[line_id]
         if quantity > line.quantity_open:
-            raise ReceiptQuantityTooLarge(line=line.line_no, wanted=quantity, open=line.quantity_open)
+            raise ReceiptQuantityTooLarge(
+                line=line.line_no, wanted=quantity, open=line.quantity_open
+            )
     receipt = GoodsReceipt.objects.create(
         number=next_document_number("GR"),
         purchase_order=order,

@@ -4,33 +4,52 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0001_initial'),
+        ("inventory", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='stocklevel',
-            name='backordered',
-            field=models.IntegerField(default=0, verbose_name='backordered'),
+            model_name="stocklevel",
+            name="backordered",
+            field=models.IntegerField(default=0, verbose_name="backordered"),
         ),
         migrations.AddField(
-            model_name='stocklevel',
-            name='on_order',
-            field=models.IntegerField(default=0, verbose_name='on order'),
+            model_name="stocklevel",
+            name="on_order",
+            field=models.IntegerField(default=0, verbose_name="on order"),
         ),
         migrations.AddField(
-            model_name='stockmove',
-            name='reason_code',
-            field=models.CharField(blank=True, choices=[('count', 'Stock-take difference'), ('damaged', 'Damaged'), ('lost', 'Lost or stolen'), ('found', 'Found'), ('expired', 'Expired'), ('correction', 'Booking correction'), ('scrap', 'Scrapped'), ('other', 'Other')], max_length=20, verbose_name='reason code'),
+            model_name="stockmove",
+            name="reason_code",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("count", "Stock-take difference"),
+                    ("damaged", "Damaged"),
+                    ("lost", "Lost or stolen"),
+                    ("found", "Found"),
+                    ("expired", "Expired"),
+                    ("correction", "Booking correction"),
+                    ("scrap", "Scrapped"),
+                    ("other", "Other"),
+                ],
+                max_length=20,
+                verbose_name="reason code",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('backordered__gte', 0)), name='inventory_stocklevel_backordered_not_negative'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("backordered__gte", 0)),
+                name="inventory_stocklevel_backordered_not_negative",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='stocklevel',
-            constraint=models.CheckConstraint(condition=models.Q(('on_order__gte', 0)), name='inventory_stocklevel_on_order_not_negative'),
+            model_name="stocklevel",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("on_order__gte", 0)),
+                name="inventory_stocklevel_on_order_not_negative",
+            ),
         ),
     ]

@@ -18,6 +18,8 @@ NAVIGATION = [
     (_("Products"), "inventory:products", "inventory.view_product"),
     (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),
     (_("Purchasing"), "purchasing:reorder", "purchasing.view_supplier"),
+    (_("Purchase orders"), "purchasing:orders", "purchasing.view_purchaseorder"),
+    (_("Stock ledger"), "inventory:ledger", "inventory.add_stockmove"),
     (_("Dashboard"), "reports:dashboard", "reports.view_dashboard"),
 ]
 

@@ -5,44 +5,99 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0002_stock_backorders_on_order_reason_code'),
-        ('orders', '0005_role_discount_limit'),
+        ("inventory", "0002_stock_backorders_on_order_reason_code"),
+        ("orders", "0005_role_discount_limit"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicalsalesorder',
-            name='is_priority',
-            field=models.BooleanField(default=False, help_text='Priority orders get arriving stock before the others.', verbose_name='priority'),
+            model_name="historicalsalesorder",
+            name="is_priority",
+            field=models.BooleanField(
+                default=False,
+                help_text="Priority orders get arriving stock before the others.",
+                verbose_name="priority",
+            ),
         ),
         migrations.AddField(
-            model_name='historicalsalesorderline',
-            name='quantity_backordered',
-            field=models.PositiveIntegerField(default=0, help_text='Ordered but not in stock at submit; reserved when goods arrive.', verbose_name='backordered'),
+            model_name="historicalsalesorderline",
+            name="quantity_backordered",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="Ordered but not in stock at submit; reserved when goods arrive.",
+                verbose_name="backordered",
+            ),
         ),
         migrations.AddField(
-            model_name='salesorder',
-            name='is_priority',
-            field=models.BooleanField(default=False, help_text='Priority orders get arriving stock before the others.', verbose_name='priority'),
+            model_name="salesorder",
+            name="is_priority",
+            field=models.BooleanField(
+                default=False,
+                help_text="Priority orders get arriving stock before the others.",
+                verbose_name="priority",
+            ),
         ),
         migrations.AddField(
-            model_name='salesorderline',
-            name='quantity_backordered',
-            field=models.PositiveIntegerField(default=0, help_text='Ordered but not in stock at submit; reserved when goods arrive.', verbose_name='backordered'),
+            model_name="salesorderline",
+            name="quantity_backordered",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="Ordered but not in stock at submit; reserved when goods arrive.",
+                verbose_name="backordered",
+            ),
         ),
         migrations.AlterField(
-            model_name='orderevent',
-            name='action',
-            field=models.CharField(choices=[('created', 'Created'), ('edited', 'Edited'), ('submitted', 'Submitted'), ('approved', 'Approved'), ('rejected', 'Rejected'), ('cancelled', 'Cancelled'), ('held', 'Put on hold'), ('released', 'Released from hold'), ('shipment_created', 'Shipment created'), ('shipment_cancelled', 'Shipment cancelled'), ('shipped', 'Shipped'), ('delivered', 'Delivered'), ('invoiced', 'Invoiced'), ('paid', 'Payment received'), ('closed', 'Closed'), ('backordered', 'Backordered'), ('backorder_reserved', 'Backorder reserved'), ('return_requested', 'Return requested'), ('return_approved', 'Return approved'), ('return_received', 'Return received'), ('return_rejected', 'Return rejected')], max_length=40, verbose_name='action'),
+            model_name="orderevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("created", "Created"),
+                    ("edited", "Edited"),
+                    ("submitted", "Submitted"),
+                    ("approved", "Approved"),
+                    ("rejected", "Rejected"),
+                    ("cancelled", "Cancelled"),
+                    ("held", "Put on hold"),
+                    ("released", "Released from hold"),
+                    ("shipment_created", "Shipment created"),
+                    ("shipment_cancelled", "Shipment cancelled"),
+                    ("shipped", "Shipped"),
+                    ("delivered", "Delivered"),
+                    ("invoiced", "Invoiced"),
+                    ("paid", "Payment received"),
+                    ("closed", "Closed"),
+                    ("backordered", "Backordered"),
+                    ("backorder_reserved", "Backorder reserved"),
+                    ("return_requested", "Return requested"),
+                    ("return_approved", "Return approved"),
+                    ("return_received", "Return received"),
+                    ("return_rejected", "Return rejected"),
+                ],
+                max_length=40,
+                verbose_name="action",
+            ),
         ),
         migrations.AddIndex(
-            model_name='salesorderline',
-            index=models.Index(condition=models.Q(('quantity_backordered__gt', 0)), fields=['product'], name='orders_line_backordered_idx'),
+            model_name="salesorderline",
+            index=models.Index(
+                condition=models.Q(("quantity_backordered__gt", 0)),
+                fields=["product"],
+                name="orders_line_backordered_idx",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='salesorderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_backordered__lte', django.db.models.expressions.CombinedExpression(models.F('quantity'), '-', models.F('quantity_shipped')))), name='orders_line_backordered_within_open'),
+            model_name="salesorderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "quantity_backordered__lte",
+                        django.db.models.expressions.CombinedExpression(
+                            models.F("quantity"), "-", models.F("quantity_shipped")
+                        ),
+                    )
+                ),
+                name="orders_line_backordered_within_open",
+            ),
         ),
     ]

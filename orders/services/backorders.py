@@ -26,7 +26,9 @@ def _waiting_lines(product_id: int, warehouse_id: int):
             order__status__in=WAITING,
         )
         .select_related("order")
-        .order_by("-order__is_priority", "order__order_date", "order__submitted_at", "order_id", "pk")
+        .order_by(
+            "-order__is_priority", "order__order_date", "order__submitted_at", "order_id", "pk"
+        )
     )
 
 

@@ -9,242 +9,621 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('inventory', '0002_stock_backorders_on_order_reason_code'),
-        ('purchasing', '0001_initial'),
+        ("inventory", "0002_stock_backorders_on_order_reason_code"),
+        ("purchasing", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='supplier',
-            name='address',
-            field=models.CharField(blank=True, max_length=300, verbose_name='address'),
+            model_name="supplier",
+            name="address",
+            field=models.CharField(blank=True, max_length=300, verbose_name="address"),
         ),
         migrations.AddField(
-            model_name='supplier',
-            name='currency',
-            field=models.CharField(default='CNY', max_length=3, verbose_name='currency'),
+            model_name="supplier",
+            name="currency",
+            field=models.CharField(default="CNY", max_length=3, verbose_name="currency"),
         ),
         migrations.AddField(
-            model_name='supplier',
-            name='email',
-            field=models.EmailField(blank=True, max_length=254, verbose_name='e-mail'),
+            model_name="supplier",
+            name="email",
+            field=models.EmailField(blank=True, max_length=254, verbose_name="e-mail"),
         ),
         migrations.AddField(
-            model_name='supplier',
-            name='is_active',
-            field=models.BooleanField(default=True, verbose_name='active'),
+            model_name="supplier",
+            name="is_active",
+            field=models.BooleanField(default=True, verbose_name="active"),
         ),
         migrations.CreateModel(
-            name='PurchaseOrder',
+            name="PurchaseOrder",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='number')),
-                ('status', django_fsm.FSMField(choices=[('draft', 'Draft'), ('sent', 'Sent'), ('partially_received', 'Partially received'), ('received', 'Received'), ('closed', 'Closed'), ('cancelled', 'Cancelled')], default='draft', max_length=20, protected=True, verbose_name='status')),
-                ('currency', models.CharField(default='CNY', max_length=3, verbose_name='currency')),
-                ('expected_on', models.DateField(blank=True, null=True, verbose_name='expected delivery')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('total_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='total')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created at')),
-                ('sent_at', models.DateTimeField(blank=True, null=True, verbose_name='sent at')),
-                ('received_at', models.DateTimeField(blank=True, null=True, verbose_name='received at')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed at')),
-                ('cancelled_at', models.DateTimeField(blank=True, null=True, verbose_name='cancelled at')),
-                ('cancel_reason', models.TextField(blank=True, verbose_name='cancel reason')),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='created by')),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='purchasing.supplier', verbose_name='supplier')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='purchase_orders', to='inventory.warehouse', verbose_name='deliver to')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="number")),
+                (
+                    "status",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("sent", "Sent"),
+                            ("partially_received", "Partially received"),
+                            ("received", "Received"),
+                            ("closed", "Closed"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        protected=True,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "currency",
+                    models.CharField(default="CNY", max_length=3, verbose_name="currency"),
+                ),
+                (
+                    "expected_on",
+                    models.DateField(blank=True, null=True, verbose_name="expected delivery"),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "total_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="total",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="created at"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(blank=True, null=True, verbose_name="sent at")),
+                (
+                    "received_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="received at"),
+                ),
+                (
+                    "closed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="closed at"),
+                ),
+                (
+                    "cancelled_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cancelled at"),
+                ),
+                ("cancel_reason", models.TextField(blank=True, verbose_name="cancel reason")),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="created by",
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="purchasing.supplier",
+                        verbose_name="supplier",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="purchase_orders",
+                        to="inventory.warehouse",
+                        verbose_name="deliver to",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'purchase order',
-                'verbose_name_plural': 'purchase orders',
-                'permissions': [('send_purchaseorder', 'Can send purchase orders'), ('receive_purchaseorder', 'Can receive purchase deliveries')],
+                "verbose_name": "purchase order",
+                "verbose_name_plural": "purchase orders",
+                "permissions": [
+                    ("send_purchaseorder", "Can send purchase orders"),
+                    ("receive_purchaseorder", "Can receive purchase deliveries"),
+                ],
             },
             bases=(django_fsm.FSMModelMixin, models.Model),
         ),
         migrations.CreateModel(
-            name='GoodsReceipt',
+            name="GoodsReceipt",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(max_length=20, unique=True, verbose_name='number')),
-                ('received_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='received at')),
-                ('note', models.CharField(blank=True, max_length=300, verbose_name='note')),
-                ('received_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='received by')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='inventory.warehouse', verbose_name='warehouse')),
-                ('purchase_order', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='receipts', to='purchasing.purchaseorder', verbose_name='purchase order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.CharField(max_length=20, unique=True, verbose_name="number")),
+                (
+                    "received_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="received at"
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=300, verbose_name="note")),
+                (
+                    "received_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="received by",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="inventory.warehouse",
+                        verbose_name="warehouse",
+                    ),
+                ),
+                (
+                    "purchase_order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="receipts",
+                        to="purchasing.purchaseorder",
+                        verbose_name="purchase order",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'goods receipt',
-                'verbose_name_plural': 'goods receipts',
-                'ordering': ['received_at', 'pk'],
+                "verbose_name": "goods receipt",
+                "verbose_name_plural": "goods receipts",
+                "ordering": ["received_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PurchaseOrderLine',
+            name="PurchaseOrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('line_no', models.PositiveSmallIntegerField(verbose_name='line')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('quantity_received', models.PositiveIntegerField(default=0, verbose_name='received')),
-                ('unit_price_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='unit price')),
-                ('net_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='amount')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='purchase_lines', to='inventory.product', verbose_name='product')),
-                ('purchase_order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='purchasing.purchaseorder', verbose_name='purchase order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("line_no", models.PositiveSmallIntegerField(verbose_name="line")),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                (
+                    "quantity_received",
+                    models.PositiveIntegerField(default=0, verbose_name="received"),
+                ),
+                (
+                    "unit_price_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="unit price",
+                    ),
+                ),
+                (
+                    "net_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="amount",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="purchase_lines",
+                        to="inventory.product",
+                        verbose_name="product",
+                    ),
+                ),
+                (
+                    "purchase_order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="purchasing.purchaseorder",
+                        verbose_name="purchase order",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'purchase order line',
-                'verbose_name_plural': 'purchase order lines',
-                'ordering': ['purchase_order', 'line_no'],
+                "verbose_name": "purchase order line",
+                "verbose_name_plural": "purchase order lines",
+                "ordering": ["purchase_order", "line_no"],
             },
         ),
         migrations.CreateModel(
-            name='GoodsReceiptLine',
+            name="GoodsReceiptLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('receipt', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='purchasing.goodsreceipt', verbose_name='goods receipt')),
-                ('purchase_line', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='receipt_lines', to='purchasing.purchaseorderline', verbose_name='purchase order line')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                (
+                    "receipt",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="purchasing.goodsreceipt",
+                        verbose_name="goods receipt",
+                    ),
+                ),
+                (
+                    "purchase_line",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="receipt_lines",
+                        to="purchasing.purchaseorderline",
+                        verbose_name="purchase order line",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'goods receipt line',
-                'verbose_name_plural': 'goods receipt lines',
+                "verbose_name": "goods receipt line",
+                "verbose_name_plural": "goods receipt lines",
             },
         ),
         migrations.CreateModel(
-            name='ReorderPolicy',
+            name="ReorderPolicy",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reorder_point', models.PositiveIntegerField(verbose_name='reorder point (min)')),
-                ('reorder_quantity', models.PositiveIntegerField(default=0, verbose_name='reorder quantity')),
-                ('maximum_quantity', models.PositiveIntegerField(blank=True, help_text='Fill up to this level.', null=True, verbose_name='maximum (min/max)')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reorder_policies', to='inventory.product', verbose_name='product')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reorder_policies', to='inventory.warehouse', verbose_name='warehouse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reorder_point", models.PositiveIntegerField(verbose_name="reorder point (min)")),
+                (
+                    "reorder_quantity",
+                    models.PositiveIntegerField(default=0, verbose_name="reorder quantity"),
+                ),
+                (
+                    "maximum_quantity",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        help_text="Fill up to this level.",
+                        null=True,
+                        verbose_name="maximum (min/max)",
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reorder_policies",
+                        to="inventory.product",
+                        verbose_name="product",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reorder_policies",
+                        to="inventory.warehouse",
+                        verbose_name="warehouse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reorder policy',
-                'verbose_name_plural': 'reorder policies',
-                'ordering': ['product', 'warehouse'],
+                "verbose_name": "reorder policy",
+                "verbose_name_plural": "reorder policies",
+                "ordering": ["product", "warehouse"],
             },
         ),
         migrations.CreateModel(
-            name='ReorderSuggestion',
+            name="ReorderSuggestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('quantity', models.PositiveIntegerField(verbose_name='quantity')),
-                ('available', models.IntegerField(verbose_name='available')),
-                ('on_order', models.IntegerField(verbose_name='on order')),
-                ('backordered', models.IntegerField(verbose_name='backordered')),
-                ('reorder_point', models.PositiveIntegerField(verbose_name='reorder point')),
-                ('status', models.CharField(choices=[('open', 'Open'), ('ordered', 'Ordered'), ('dismissed', 'Dismissed')], default='open', max_length=20, verbose_name='status')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='suggested at')),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='updated at')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='inventory.product', verbose_name='product')),
-                ('purchase_order', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='purchasing.purchaseorder', verbose_name='purchase order')),
-                ('supplier', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='suggestions', to='purchasing.supplier', verbose_name='supplier')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='inventory.warehouse', verbose_name='warehouse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("quantity", models.PositiveIntegerField(verbose_name="quantity")),
+                ("available", models.IntegerField(verbose_name="available")),
+                ("on_order", models.IntegerField(verbose_name="on order")),
+                ("backordered", models.IntegerField(verbose_name="backordered")),
+                ("reorder_point", models.PositiveIntegerField(verbose_name="reorder point")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("open", "Open"),
+                            ("ordered", "Ordered"),
+                            ("dismissed", "Dismissed"),
+                        ],
+                        default="open",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="suggested at"
+                    ),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="updated at"
+                    ),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="inventory.product",
+                        verbose_name="product",
+                    ),
+                ),
+                (
+                    "purchase_order",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="purchasing.purchaseorder",
+                        verbose_name="purchase order",
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="suggestions",
+                        to="purchasing.supplier",
+                        verbose_name="supplier",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="inventory.warehouse",
+                        verbose_name="warehouse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'reorder suggestion',
-                'verbose_name_plural': 'reorder suggestions',
+                "verbose_name": "reorder suggestion",
+                "verbose_name_plural": "reorder suggestions",
             },
         ),
         migrations.CreateModel(
-            name='SupplierContact',
+            name="SupplierContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100, verbose_name='name')),
-                ('role', models.CharField(blank=True, max_length=100, verbose_name='role')),
-                ('phone', models.CharField(blank=True, max_length=40, verbose_name='phone')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('is_primary', models.BooleanField(default=False, verbose_name='primary contact')),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='purchasing.supplier', verbose_name='supplier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="name")),
+                ("role", models.CharField(blank=True, max_length=100, verbose_name="role")),
+                ("phone", models.CharField(blank=True, max_length=40, verbose_name="phone")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("is_primary", models.BooleanField(default=False, verbose_name="primary contact")),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="contacts",
+                        to="purchasing.supplier",
+                        verbose_name="supplier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'supplier contact',
-                'verbose_name_plural': 'supplier contacts',
-                'ordering': ['supplier', '-is_primary', 'name'],
+                "verbose_name": "supplier contact",
+                "verbose_name_plural": "supplier contacts",
+                "ordering": ["supplier", "-is_primary", "name"],
             },
         ),
         migrations.CreateModel(
-            name='SupplierProduct',
+            name="SupplierProduct",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('supplier_sku', models.CharField(blank=True, max_length=60, verbose_name="supplier's SKU")),
-                ('unit_price_amount', models.DecimalField(decimal_places=2, default=Decimal('0.00'), max_digits=14, verbose_name='purchase price')),
-                ('lead_time_days', models.PositiveSmallIntegerField(default=7, verbose_name='lead time (days)')),
-                ('minimum_quantity', models.PositiveIntegerField(default=1, verbose_name='minimum order quantity')),
-                ('is_preferred', models.BooleanField(default=False, verbose_name='preferred supplier')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='supplier_products', to='inventory.product', verbose_name='product')),
-                ('supplier', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='products', to='purchasing.supplier', verbose_name='supplier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "supplier_sku",
+                    models.CharField(blank=True, max_length=60, verbose_name="supplier's SKU"),
+                ),
+                (
+                    "unit_price_amount",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=Decimal("0.00"),
+                        max_digits=14,
+                        verbose_name="purchase price",
+                    ),
+                ),
+                (
+                    "lead_time_days",
+                    models.PositiveSmallIntegerField(default=7, verbose_name="lead time (days)"),
+                ),
+                (
+                    "minimum_quantity",
+                    models.PositiveIntegerField(default=1, verbose_name="minimum order quantity"),
+                ),
+                (
+                    "is_preferred",
+                    models.BooleanField(default=False, verbose_name="preferred supplier"),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="supplier_products",
+                        to="inventory.product",
+                        verbose_name="product",
+                    ),
+                ),
+                (
+                    "supplier",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="products",
+                        to="purchasing.supplier",
+                        verbose_name="supplier",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'supplier price',
-                'verbose_name_plural': 'supplier prices',
-                'ordering': ['product', '-is_preferred', 'supplier'],
+                "verbose_name": "supplier price",
+                "verbose_name_plural": "supplier prices",
+                "ordering": ["product", "-is_preferred", "supplier"],
             },
         ),
         migrations.CreateModel(
-            name='LowStockAlert',
+            name="LowStockAlert",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.IntegerField(verbose_name='stock position')),
-                ('reorder_point', models.PositiveIntegerField(verbose_name='reorder point')),
-                ('is_open', models.BooleanField(default=True, verbose_name='open')),
-                ('raised_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='raised at')),
-                ('cleared_at', models.DateTimeField(blank=True, null=True, verbose_name='cleared at')),
-                ('product', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='inventory.product', verbose_name='product')),
-                ('warehouse', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='inventory.warehouse', verbose_name='warehouse')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.IntegerField(verbose_name="stock position")),
+                ("reorder_point", models.PositiveIntegerField(verbose_name="reorder point")),
+                ("is_open", models.BooleanField(default=True, verbose_name="open")),
+                (
+                    "raised_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="raised at"
+                    ),
+                ),
+                (
+                    "cleared_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="cleared at"),
+                ),
+                (
+                    "product",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="inventory.product",
+                        verbose_name="product",
+                    ),
+                ),
+                (
+                    "warehouse",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="inventory.warehouse",
+                        verbose_name="warehouse",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'low-stock alert',
-                'verbose_name_plural': 'low-stock alerts',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('is_open', True)), fields=('product', 'warehouse'), name='purchasing_lowstockalert_one_open')],
+                "verbose_name": "low-stock alert",
+                "verbose_name_plural": "low-stock alerts",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("is_open", True)),
+                        fields=("product", "warehouse"),
+                        name="purchasing_lowstockalert_one_open",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='purchaseorder',
-            index=models.Index(fields=['status', 'created_at'], name='purchasing_po_status_idx'),
+            model_name="purchaseorder",
+            index=models.Index(fields=["status", "created_at"], name="purchasing_po_status_idx"),
         ),
         migrations.AddIndex(
-            model_name='purchaseorder',
-            index=models.Index(fields=['created_at', 'id'], name='purchasing_po_created_idx'),
+            model_name="purchaseorder",
+            index=models.Index(fields=["created_at", "id"], name="purchasing_po_created_idx"),
         ),
         migrations.AddConstraint(
-            model_name='purchaseorderline',
-            constraint=models.UniqueConstraint(fields=('purchase_order', 'line_no'), name='purchasing_poline_number_unique'),
+            model_name="purchaseorderline",
+            constraint=models.UniqueConstraint(
+                fields=("purchase_order", "line_no"), name="purchasing_poline_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='purchaseorderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='purchasing_poline_quantity_positive'),
+            model_name="purchaseorderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)), name="purchasing_poline_quantity_positive"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='purchaseorderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_received__lte', models.F('quantity'))), name='purchasing_poline_received_within_quantity'),
+            model_name="purchaseorderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity_received__lte", models.F("quantity"))),
+                name="purchasing_poline_received_within_quantity",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='goodsreceiptline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='purchasing_receiptline_quantity_positive'),
+            model_name="goodsreceiptline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)),
+                name="purchasing_receiptline_quantity_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reorderpolicy',
-            constraint=models.UniqueConstraint(fields=('product', 'warehouse'), name='purchasing_reorderpolicy_unique'),
+            model_name="reorderpolicy",
+            constraint=models.UniqueConstraint(
+                fields=("product", "warehouse"), name="purchasing_reorderpolicy_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reordersuggestion',
-            constraint=models.UniqueConstraint(condition=models.Q(('status', 'open')), fields=('product', 'warehouse'), name='purchasing_suggestion_one_open'),
+            model_name="reordersuggestion",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status", "open")),
+                fields=("product", "warehouse"),
+                name="purchasing_suggestion_one_open",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reordersuggestion',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='purchasing_suggestion_quantity_positive'),
+            model_name="reordersuggestion",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)),
+                name="purchasing_suggestion_quantity_positive",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supplierproduct',
-            constraint=models.UniqueConstraint(fields=('supplier', 'product'), name='purchasing_supplierproduct_unique'),
+            model_name="supplierproduct",
+            constraint=models.UniqueConstraint(
+                fields=("supplier", "product"), name="purchasing_supplierproduct_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='supplierproduct',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_preferred', True)), fields=('product',), name='purchasing_supplierproduct_one_preferred'),
+            model_name="supplierproduct",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_preferred", True)),
+                fields=("product",),
+                name="purchasing_supplierproduct_one_preferred",
+            ),
         ),
     ]

@@ -144,9 +144,7 @@ def test_fifty_clients_on_three_hot_products_reserve_exactly_what_is_there(
 
     assert kinds(outcomes) == {"ok": 50}
     for product in hot:
-        wanted = sum(
-            line.quantity for line in SalesOrderLine.objects.filter(product=product)
-        )
+        wanted = sum(line.quantity for line in SalesOrderLine.objects.filter(product=product))
         level = StockLevel.objects.get(product=product, warehouse=warehouse)
         assert (level.on_hand, level.reserved) == (10, 10)
         assert reserved_in_reservations(product) == 10

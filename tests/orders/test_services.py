@@ -493,7 +493,7 @@ def test_submit_backorders_what_no_warehouse_has_and_reserves_the_rest(
 
     order = order_submit(order_id=order.pk, actor=users["sales"])
 
-    assert order.status == Status.APPROVED
+    assert order.status == Status.PENDING_APPROVAL
     assert [(line.line_no, line.quantity_backordered) for line in lines_of(order)] == [
         (1, 0),
         (2, 10),
