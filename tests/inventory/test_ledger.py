@@ -96,9 +96,7 @@ def test_an_adjustment_books_the_ledger_with_reason_code_and_comment(products, w
 @pytest.mark.parametrize(
     ("quantity", "reason_code"), [(0, "damaged"), (2.5, "damaged"), (3, ""), (3, "bogus")]
 )
-def test_bad_adjustments_are_refused_and_change_nothing(
-    products, warehouse, quantity, reason_code
-):
+def test_bad_adjustments_are_refused_and_change_nothing(products, warehouse, quantity, reason_code):
     before = snapshot()
     with pytest.raises(AdjustmentInvalid) as refused:
         stock_adjust(

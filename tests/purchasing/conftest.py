@@ -10,7 +10,9 @@ from purchasing.models import ReorderPolicy, Supplier, SupplierContact, Supplier
 @pytest.fixture
 def supplier(db):
     supplier = Supplier.objects.create(code="SUP1", name="华东电机有限公司", lead_time_days=5)
-    SupplierContact.objects.create(supplier=supplier, name="王经理", phone="021-1234", is_primary=True)
+    SupplierContact.objects.create(
+        supplier=supplier, name="王经理", phone="021-1234", is_primary=True
+    )
     return supplier
 
 

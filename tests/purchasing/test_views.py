@@ -131,9 +131,7 @@ def test_warehouse_receives_part_of_a_delivery(client, users, purchase_order, wa
 
 
 @pytest.mark.parametrize("raw", ["-1", "1.5", "abc"])
-def test_bad_receipt_input_is_refused_and_changes_nothing(
-    client, users, purchase_order, raw
-):
+def test_bad_receipt_input_is_refused_and_changes_nothing(client, users, purchase_order, raw):
     purchase_order_send(purchase_order_id=purchase_order.pk, actor=users["purchasing"])
     first = purchase_order.lines.order_by("line_no").first()
     client.force_login(users["warehouse"])
