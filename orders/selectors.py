@@ -18,6 +18,8 @@ from orders.models import (
     OrderEvent,
     SalesOrder,
     SalesOrderLine,
+    SalesReturn,
+    SalesReturnLine,
     Shipment,
     ShipmentLine,
 )
@@ -68,6 +70,7 @@ class OrderDetail:
     open_quantity: int = 0
     reserved_quantity: int = 0
     backordered_quantity: int = 0
+    returns: list = field(default_factory=list)
 
 
 def order_detail(*, pk: int, user) -> OrderDetail:
@@ -96,6 +99,13 @@ def order_detail(*, pk: int, user) -> OrderDetail:
         open_quantity=sum(line.quantity_open for line in lines),
         reserved_quantity=sum(r.quantity for line in lines for r in line.reservations.all()),
         backordered_quantity=sum(line.quantity_backordered for line in lines),
+        returns=list(
+            order.returns.prefetch_related(
+                Prefetch(
+                    "lines", queryset=SalesReturnLine.objects.select_related("order_line__product")
+                )
+            ).order_by("created_at", "pk")
+        ),
     )
 
 
@@ -352,3 +362,53 @@ def product_demand(*, product_id: int) -> dict:
         ]
     )
     return {"reservations": reservations, "backorders": backorders}
+
+
+def returns_received_for_credit(
+    *, order_id: int | None = None, customer_id: int | None = None
+) -> QuerySet[SalesReturn]:
+    """Received returns with their lines and amounts (net, tax per line): what finance
+    credits. Each return carries `number`, `order`, `net_amount`, `tax_amount`,
+    `total_amount` and lines with `order_line`, `quantity`, `condition` and amounts."""
+    returns = SalesReturn.objects.filter(status=SalesReturn.Status.RECEIVED)
+    if order_id:
+        returns = returns.filter(order_id=order_id)
+    if customer_id:
+        returns = returns.filter(order__customer_id=customer_id)
+    return (
+        returns.select_related("order__customer")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=SalesReturnLine.objects.select_related("order_line__product").order_by(
+                    "order_line__line_no"
+                ),
+            )
+        )
+        .order_by("received_at", "pk")
+    )
+
+
+def return_list(*, user=None, status: str = "") -> QuerySet[SalesReturn]:
+    returns = SalesReturn.objects.select_related("order__customer", "warehouse", "requested_by")
+    if status:
+        returns = returns.filter(status=status)
+    if user is not None and sales_scope_of(user) is not None:
+        returns = returns.filter(order__in=orders_visible_to(SalesOrder.objects.all(), user))
+    return returns
+
+
+def return_get(*, pk: int, user=None) -> SalesReturn:
+    return (
+        return_list(user=user)
+        .select_related("decided_by", "received_by")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=SalesReturnLine.objects.select_related("order_line__product").order_by(
+                    "order_line__line_no"
+                ),
+            )
+        )
+        .get(pk=pk)
+    )

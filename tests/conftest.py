@@ -121,6 +121,7 @@ DATA_MIGRATIONS = [
         "purchasing.migrations.0003_role_permissions",
         "grant",
     ),
+    ("orders", "0008_return_permissions", "orders.migrations.0008_return_permissions", "grant"),
 ]
 
 

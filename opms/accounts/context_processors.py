@@ -11,6 +11,7 @@ NAVIGATION = [
     (_("Approvals"), "orders:approvals", "orders.approve_salesorder"),
     (_("To ship"), "orders:to_ship", "orders.add_shipment"),
     (_("Shipments"), "orders:shipments", "orders.view_shipment"),
+    (_("Returns"), "orders:returns", "orders.view_salesreturn"),
     (_("Invoices"), "finance:invoices", "finance.view_invoice"),
     (_("Payments"), "finance:payments", "finance.view_payment"),
     (_("Credit"), "finance:credit", "finance.view_payment"),

@@ -11,6 +11,13 @@ from orders.services.lifecycle import (
     order_submit,
     order_update,
 )
+from orders.services.returns import (
+    return_approve,
+    return_receive,
+    return_reject,
+    return_request,
+    returnable_quantities,
+)
 from orders.services.settlement import (
     order_close,
     order_record_invoice,
@@ -39,6 +46,11 @@ __all__ = [
     "order_submit",
     "order_update",
     "orders_close_completed",
+    "return_approve",
+    "return_receive",
+    "return_reject",
+    "return_request",
+    "returnable_quantities",
     "shipment_cancel",
     "shipment_confirm",
     "shipment_create",
