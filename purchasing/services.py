@@ -60,6 +60,28 @@ def _suggested_quantity(policy: ReorderPolicy, position: int, minimum: int) -> i
     return max(quantity, minimum, 1)
 
 
+def _policies() -> list[ReorderPolicy]:
+    """Explicit policies, plus the product's own reorder point (refill to twice that point)
+    wherever the product is stocked and no explicit policy exists."""
+    explicit = list(ReorderPolicy.objects.select_related("product", "warehouse").order_by("pk"))
+    covered = {(policy.product_id, policy.warehouse_id) for policy in explicit}
+    implicit = [
+        ReorderPolicy(
+            product=level.product,
+            warehouse=level.warehouse,
+            reorder_point=level.product.reorder_point,
+            maximum_quantity=level.product.reorder_point * 2,
+        )
+        for level in StockLevel.objects.filter(
+            product__reorder_point__gt=0, product__is_active=True
+        )
+        .select_related("product", "warehouse")
+        .order_by("product_id", "warehouse_id")
+        if (level.product_id, level.warehouse_id) not in covered
+    ]
+    return explicit + implicit
+
+
 @transaction.atomic
 def suggestions_compute() -> SuggestionRun:
     """Compare every reorder policy with its stock position and keep suggestions and alerts
@@ -70,7 +92,7 @@ def suggestions_compute() -> SuggestionRun:
     low-stock alert; purchasing is notified once per crossing. Safe to run twice: the
     second run finds everything in place (unique open rows back that up).
     """
-    policies = list(ReorderPolicy.objects.select_related("product", "warehouse").order_by("pk"))
+    policies = _policies()
     levels = {
         (level.product_id, level.warehouse_id): level
         for level in StockLevel.objects.filter(
