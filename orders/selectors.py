@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from customers.pricing import price_quote, price_rules_for
@@ -130,7 +130,17 @@ def orders_to_ship(*, warehouse_id: int | None = None) -> QuerySet[SalesOrder]:
         orders.select_related("customer", "warehouse")
         .annotate(
             open_quantity=Coalesce(Sum(F("lines__quantity") - F("lines__quantity_shipped")), 0),
+            backordered_quantity=Coalesce(Sum("lines__quantity_backordered"), 0),
             line_count=Count("lines"),
+            ready_quantity=Coalesce(
+                Subquery(
+                    LineReservation.objects.filter(line__order=OuterRef("pk"))
+                    .values("line__order")
+                    .annotate(total=Sum("quantity"))
+                    .values("total")[:1]
+                ),
+                0,
+            ),
         )
         .order_by("approved_at", "pk")
     )
