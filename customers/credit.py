@@ -8,16 +8,17 @@ two never wait on each other in the opposite order.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import CreditAlert, CreditPolicy, Customer
 from opms.core.money import ZERO
+from opms.notifications.events import TITLES, Event
+from opms.notifications.services import notify
 
 Strength = CreditPolicy.Strength
 POLICY_FIELDS = [
@@ -207,7 +208,8 @@ def credit_alert_reached(level: str, exposure: Decimal, line: Decimal) -> bool:
 
 @transaction.atomic
 def credit_alert_notify(*, alert_id: int) -> bool:
-    """E-mail finance and the customer's sales rep about an alert, once (notified_at)."""
+    """Notify finance and the customer's sales rep of an alert, once (notified_at), in
+    the app and by e-mail as each of them chose."""
     alert = (
         CreditAlert.objects.select_for_update(of=("self",))
         .select_related("customer__sales_rep")
@@ -216,25 +218,24 @@ def credit_alert_notify(*, alert_id: int) -> bool:
     if alert.notified_at is not None or alert.cleared_at is not None:
         return False
     customer = alert.customer
-    recipients = set(
-        get_user_model()
-        .objects.filter(groups__name="finance", is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
+    recipients = list(
+        get_user_model().objects.filter(groups__name="finance", is_active=True).distinct()
     )
-    if customer.sales_rep is not None and customer.sales_rep.email:
-        recipients.add(customer.sales_rep.email)
-    if recipients:
-        subject = _("Credit alert: %(customer)s — %(level)s") % {
-            "customer": customer,
-            "level": alert.get_level_display(),
-        }
-        body = _("Exposure %(exposure)s against a credit limit of %(limit)s.") % {
-            "exposure": alert.exposure_amount,
-            "limit": alert.limit_amount,
-        }
-        # Mail inside the row lock keeps a redelivered task from sending twice.
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, sorted(recipients))
+    if customer.sales_rep is not None:
+        recipients.append(customer.sales_rep)
+    percent = (
+        (alert.exposure_amount * 100 / alert.limit_amount).quantize(Decimal("1"))
+        if alert.limit_amount
+        else "—"
+    )
+    notify(
+        recipients,
+        Event.CREDIT_ALERT,
+        key=f"credit-alert:{alert.pk}",
+        title=TITLES[Event.CREDIT_ALERT],
+        url=reverse("reports:customer", args=[customer.pk]),
+        params={"customer": str(customer), "percent": str(percent)},
+    )
     alert.notified_at = timezone.now()
     alert.save(update_fields=["notified_at"])
     return True

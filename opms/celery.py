@@ -20,4 +20,8 @@ app.conf.beat_schedule = {
         "task": "purchasing.tasks.suggestions_compute_task",
         "schedule": crontab(minute="*/15"),
     },
+    "notifications-email-pending": {
+        "task": "opms.notifications.tasks.notifications_email_pending_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "opms.core",
     "opms.accounts",
+    "opms.notifications",
     "customers",
     "inventory",
     "purchasing",
@@ -74,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "opms.accounts.context_processors.navigation",
+                "opms.notifications.context_processors.bell",
             ],
         },
     }
@@ -134,6 +136,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="opms@localhost")
+# Links in e-mails point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 # Celery: Redis when REDIS_URL is set, else kombu's filesystem transport under
 # var/ so that `make run` needs no server at all.

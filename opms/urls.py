@@ -19,5 +19,6 @@ urlpatterns = [
     path("inventory/", include("inventory.urls")),
     path("purchasing/", include("purchasing.urls")),
     path("reports/", include("reports.urls")),
+    path("notifications/", include("opms.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

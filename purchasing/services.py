@@ -2,10 +2,10 @@
 
 from dataclasses import dataclass
 from datetime import timedelta
-from functools import partial
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
@@ -14,6 +14,8 @@ from inventory.models import StockLevel, StockMove
 from inventory.services import stock_on_order_adjust, stock_receive
 from opms.core.money import ZERO, round_money
 from opms.core.numbering import next_document_number
+from opms.notifications.events import TITLES, Event
+from opms.notifications.services import notify
 from purchasing.errors import (
     NoSuggestionsChosen,
     PurchaseOrderTransitionNotAllowed,
@@ -178,20 +180,26 @@ def suggestions_compute() -> SuggestionRun:
             )
         )
         for alert in raised:
-            transaction.on_commit(partial(low_stock_notify, alert_id=alert.pk))
+            low_stock_notify(alert)
     cleared = sum(1 for a in open_alerts.values() if not a.is_open)
     return SuggestionRun(created, updated, dismissed, len(new_alerts), cleared)
 
 
-def low_stock_notify(*, alert_id: int) -> None:
-    """Tell purchasing a product fell below its reorder point (once per crossing).
-
-    TODO(issue 3): call opms.notifications.notify once it is on main; until then the
-    open alert row is the notice (purchasing's home page and the suggestions list).
-    """
-    alert = LowStockAlert.objects.select_related("product", "warehouse").get(pk=alert_id)
-    recipients = list(get_user_model().objects.filter(groups__name=PURCHASING_GROUP))
-    return alert, recipients
+def low_stock_notify(alert: LowStockAlert) -> int:
+    """Tell purchasing a product fell below its reorder point: in the app and by e-mail as
+    each buyer chose, once per crossing (the key is the alert). Returns how many were told."""
+    recipients = (
+        get_user_model().objects.filter(groups__name=PURCHASING_GROUP, is_active=True).distinct()
+    )
+    created = notify(
+        recipients,
+        Event.LOW_STOCK,
+        key=f"low-stock:{alert.pk}",
+        title=TITLES[Event.LOW_STOCK],
+        url=reverse("purchasing:reorder"),
+        params={"sku": alert.product.sku, "warehouse": alert.warehouse.name},
+    )
+    return len(created)
 
 
 def _guard(order: PurchaseOrder, method_name: str, actor) -> None:

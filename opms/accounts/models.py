@@ -1,5 +1,6 @@
 """Users, sales teams and role membership."""
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +56,14 @@ class User(AbstractUser):
         choices=Scope.choices,
         default=Scope.TEAM,
         help_text=_("Which orders and customers a sales user sees; other roles see all."),
+    )
+
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="zh-hans",
+        help_text=_("The language of the e-mails OPMS sends this user."),
     )
 
     class Meta(AbstractUser.Meta):

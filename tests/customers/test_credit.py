@@ -13,6 +13,8 @@ from customers.credit import credit_limit_for
 from customers.models import CreditAlert, CreditPolicy, Customer
 from customers.tasks import credit_alert_notify_task
 from finance.services import invoice_create, invoice_issue, payment_record
+from opms.notifications.models import Notification
+from opms.notifications.services import notification_email_send
 from orders.errors import CommentRequired, CreditLimitExceeded, OrderPermissionDenied
 from orders.models import ApprovalStep, OrderEvent, SalesOrder
 from orders.services import (
@@ -184,7 +186,9 @@ def test_alerts_are_raised_once_per_crossing_and_cleared_when_exposure_falls(
     assert CreditAlert.objects.filter(customer=customer, level="near_limit").count() == 2
 
 
-def test_the_alert_task_mails_finance_and_the_sales_rep_once(users, make_order, products):
+def test_the_alert_task_mails_finance_and_the_sales_rep_once(
+    users, make_order, products, django_capture_on_commit_callbacks
+):
     set_policy(submit_check=CreditPolicy.Strength.OFF)
     users["finance"].email = "finance@example.com"
     users["finance"].save(update_fields=["email"])
@@ -194,11 +198,19 @@ def test_the_alert_task_mails_finance_and_the_sales_rep_once(users, make_order, 
     submit(make_order, products, users, customer)
     alert = CreditAlert.objects.get(customer=customer)
 
-    assert credit_alert_notify_task(alert.pk) is True
-    assert credit_alert_notify_task(alert.pk) is False
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert credit_alert_notify_task(alert.pk) is True
+        assert credit_alert_notify_task(alert.pk) is False
+    assert len(callbacks) == 2  # one e-mail task per recipient
+    for notification in Notification.objects.all():
+        notification_email_send(notification_id=notification.pk)
 
-    assert len(mail.outbox) == 1
-    assert sorted(mail.outbox[0].to) == ["finance@example.com", "sales@example.com"]
+    assert sorted(to for message in mail.outbox for to in message.to) == [
+        "finance@example.com",
+        "sales@example.com",
+    ]
+    assert all(customer.name in message.subject for message in mail.outbox)
+    assert Notification.objects.filter(event="credit_alert").count() == 2
     alert.refresh_from_db()
     assert alert.notified_at is not None
 

@@ -356,8 +356,9 @@ def test_invoice_list_query_count_does_not_grow_with_invoices(
         actor=users["finance"],
     )
     assert Invoice.objects.count() == invoices
-    # 6: session, user, permissions, the user's roles (sales scoping), page, filter choices.
-    with django_assert_max_num_queries(6):
+    # 7: session, user, permissions, the user's roles (sales scoping), page, filter choices,
+    # the bell's unread count.
+    with django_assert_max_num_queries(7):
         response = finance_client.get(reverse("finance:invoices"))
     assert response.status_code == 200
     assert len(response.context["page"].items) == invoices
@@ -369,7 +370,8 @@ def test_payment_list_query_count_does_not_grow_with_payments(
 ):
     for number in range(payments):
         payment_record(customer=customer, amount=Decimal(10 + number), actor=users["finance"])
-    with django_assert_max_num_queries(5):
+    # 6: session, user, permissions, roles, page, the bell's unread count.
+    with django_assert_max_num_queries(6):
         response = finance_client.get(reverse("finance:payments"), {"unallocated": "true"})
     assert response.status_code == 200
     assert len(response.context["page"].items) == payments
