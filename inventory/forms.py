@@ -45,10 +45,10 @@ class StockAdjustmentForm(StyledForm):
 class StockTransferForm(StyledForm):
     product = ProductBySkuField(label=_("SKU"), max_length=40)
     from_warehouse = forms.ModelChoiceField(
-        label=_("From"), queryset=Warehouse.objects.order_by("code"), empty_label=None
+        label=_("From warehouse"), queryset=Warehouse.objects.order_by("code"), empty_label=None
     )
     to_warehouse = forms.ModelChoiceField(
-        label=_("To"), queryset=Warehouse.objects.order_by("code"), empty_label=None
+        label=_("To warehouse"), queryset=Warehouse.objects.order_by("code"), empty_label=None
     )
     quantity = forms.IntegerField(label=_("Quantity"), min_value=1)
     comment = forms.CharField(label=_("Comment"), max_length=200, required=False)
