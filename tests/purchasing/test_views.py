@@ -4,18 +4,27 @@ import io
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
 from inventory.models import StockLevel
 from orders.models import SalesOrder
 from orders.services import order_submit, shipment_confirm, shipment_create
-from purchasing.models import GoodsReceipt, PurchaseOrder, ReorderSuggestion
+from purchasing.models import (
+    GoodsReceipt,
+    PurchaseOrder,
+    ReorderPolicy,
+    ReorderSuggestion,
+    SupplierProduct,
+)
 from purchasing.services import (
     purchase_order_send,
     purchase_orders_create_from_suggestions,
     suggestions_compute,
 )
+from tests.factories import ProductFactory
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -167,3 +176,35 @@ def test_purchase_order_list_for_warehouse_shows_what_to_receive(client, users, 
     client.force_login(users["warehouse"])
     response = client.get(reverse("purchasing:orders") + "?status=to_receive")
     assert purchase_order.number in response.content.decode()
+
+
+def test_purchase_order_list_and_suggestions_do_not_grow_with_rows(
+    client, users, policies, warehouse, supplier
+):
+    suggestions_compute()
+    client.force_login(users["purchasing"])
+    client.get(reverse("purchasing:orders"))  # warm the session
+    with CaptureQueriesContext(connection) as two:
+        client.get(reverse("purchasing:reorder"))
+    for _ in range(3):
+        product = ProductFactory()
+        SupplierProduct.objects.create(
+            supplier=supplier, product=product, unit_price_amount=1, is_preferred=True
+        )
+        ReorderPolicy.objects.create(
+            product=product, warehouse=warehouse, reorder_point=5, reorder_quantity=10
+        )
+    suggestions_compute()
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(reverse("purchasing:reorder"))
+    assert response.content.decode().count('name="suggestion"') == 5
+    assert len(five.captured_queries) == len(two.captured_queries)
+
+    ids = list(ReorderSuggestion.objects.values_list("pk", flat=True))
+    purchase_orders_create_from_suggestions(suggestion_ids=ids[:1], actor=users["purchasing"])
+    with CaptureQueriesContext(connection) as one_order:
+        client.get(reverse("purchasing:orders"))
+    purchase_orders_create_from_suggestions(suggestion_ids=ids[1:], actor=users["purchasing"])
+    with CaptureQueriesContext(connection) as more_orders:
+        client.get(reverse("purchasing:orders"))
+    assert len(more_orders.captured_queries) == len(one_order.captured_queries)
