@@ -1,7 +1,6 @@
 """Purchasing screens: suggestions, purchase orders, receiving, PDFs, expected arrivals."""
 
 import io
-import re
 
 import pytest
 from django.db import connection
@@ -25,8 +24,6 @@ from purchasing.services import (
     suggestions_compute,
 )
 from tests.factories import ProductFactory
-
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def pdf_text(content: bytes) -> str:
