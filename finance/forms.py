@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from customers.selectors import customers_for_order_entry
 from finance import selectors
-from finance.models import Invoice, Payment
+from finance.models import BankAccount, CreditNote, Invoice, Payment
 from finance.services import BASIS_ORDERED, BASIS_SHIPPED
 from opms.core.templatetags.opms import money
 
@@ -163,3 +163,97 @@ class AllocationForm(forms.Form):
                 "amount": min(payment.unallocated_amount, first.open_amount),
             }
         return cls(payment=payment, initial=initial)
+
+
+class StatementImportForm(forms.Form):
+    bank_account = forms.ModelChoiceField(
+        label=_("Bank account"), queryset=BankAccount.objects.filter(is_active=True)
+    )
+    file = forms.FileField(
+        label=_("Statement file"),
+        help_text=_("CSV (UTF-8 or GBK) or XLSX, as exported by the bank."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+        accounts = list(self.fields["bank_account"].queryset[:2])
+        if len(accounts) == 1:
+            self.fields["bank_account"].initial = accounts[0].pk
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_STATEMENT_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB."),
+                code="too_large",
+                params={"size": MAX_STATEMENT_BYTES // (1024 * 1024)},
+            )
+        return upload
+
+
+MAX_STATEMENT_BYTES = 10 * 1024 * 1024
+
+
+class StatementLinePostForm(forms.Form):
+    """Finance reconciles a waiting line by hand: the customer, then an amount per open
+    invoice (several amounts split the line; what is left stays as credit)."""
+
+    customer = forms.ModelChoiceField(
+        label=_("Customer"), queryset=customers_for_order_entry(), empty_label=_("Choose")
+    )
+
+    def __init__(self, *args, invoices: list[Invoice] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.invoices = list(invoices)
+        for invoice in self.invoices:
+            self.fields[f"amount_{invoice.pk}"] = forms.DecimalField(
+                label=invoice.number,
+                required=False,
+                min_value=Decimal("0"),
+                max_digits=14,
+                decimal_places=2,
+                widget=forms.NumberInput(
+                    attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm num"}
+                ),
+            )
+        self.fields["customer"].widget.attrs["class"] = "form-select form-select-sm"
+
+    def allocations(self) -> list[tuple[int, Decimal]]:
+        return [
+            (invoice.pk, self.cleaned_data[f"amount_{invoice.pk}"])
+            for invoice in self.invoices
+            if self.cleaned_data.get(f"amount_{invoice.pk}")
+        ]
+
+    def amount_fields(self):
+        return [(invoice, self[f"amount_{invoice.pk}"]) for invoice in self.invoices]
+
+
+class CreditNoteForm(forms.Form):
+    amount = forms.DecimalField(
+        label=_("Amount incl. VAT"),
+        min_value=POSITIVE,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "class": "num"}),
+    )
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=CreditNote.Reason.choices,
+        initial=CreditNote.Reason.PRICE_ADJUSTMENT,
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _style(self)
+
+
+class UnallocateForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why take it back?"),
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )

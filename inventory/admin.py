@@ -13,7 +13,12 @@ class ProductAdmin(SimpleHistoryAdmin):
     search_fields = ("sku", "name")
 
 
-admin.site.register(ProductCategory)
+@admin.register(ProductCategory)
+class ProductCategoryAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "vat_rate")
+    list_editable = ("vat_rate",)
+
+
 admin.site.register(Warehouse)
 admin.site.register(Carrier)
 

@@ -1,5 +1,7 @@
 """Products, warehouses, stock levels and the stock-move ledger."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,10 +9,27 @@ from simple_history.models import HistoricalRecords
 
 from opms.core.money import MoneyField
 
+# The VAT rates of China (增值税): general goods, basic goods, services, exempt or export.
+VAT_RATES = [
+    (Decimal("0.1300"), _("VAT 13%")),
+    (Decimal("0.0900"), _("VAT 9%")),
+    (Decimal("0.0600"), _("VAT 6%")),
+    (Decimal("0.0000"), _("VAT 0%")),
+]
+DEFAULT_VAT_RATE = Decimal("0.1300")
+
 
 class ProductCategory(models.Model):
     code = models.CharField(_("code"), max_length=20, unique=True)
     name = models.CharField(_("name"), max_length=100)
+    vat_rate = models.DecimalField(
+        _("VAT rate"),
+        max_digits=5,
+        decimal_places=4,
+        choices=VAT_RATES,
+        default=DEFAULT_VAT_RATE,
+        help_text=_("Applied to every order and invoice line of the category's products."),
+    )
 
     class Meta:
         verbose_name = _("product category")

@@ -20,6 +20,10 @@ app.conf.beat_schedule = {
         "task": "purchasing.tasks.suggestions_compute_task",
         "schedule": crontab(minute="*/15"),
     },
+    "finance-overdue-reminders": {
+        "task": "finance.tasks.overdue_reminders_send_task",
+        "schedule": crontab(hour=9, minute=0),
+    },
     "notifications-email-pending": {
         "task": "opms.notifications.tasks.notifications_email_pending_task",
         "schedule": crontab(minute="*/5"),

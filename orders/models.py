@@ -356,6 +356,9 @@ class SalesOrderLine(models.Model):
     discount_amount = MoneyField(_("discount"))
     net_amount = MoneyField(_("net amount"))
     tax_amount = MoneyField(_("tax"))
+    tax_rate = models.DecimalField(
+        _("VAT rate"), max_digits=5, decimal_places=4, default=Decimal("0.1300")
+    )
     quantity_shipped = models.PositiveIntegerField(_("shipped"), default=0)
     quantity_invoiced = models.PositiveIntegerField(_("invoiced"), default=0)
     quantity_backordered = models.PositiveIntegerField(

@@ -297,11 +297,15 @@ def order_preview(
         if warehouse_id and products
         else {}
     )
-    categories = (
-        dict(Product.objects.filter(pk__in=products).values_list("pk", "category__code"))
+    category_rows = (
+        Product.objects.filter(pk__in=products).values_list(
+            "pk", "category__code", "category__vat_rate"
+        )
         if products
-        else {}
+        else []
     )
+    categories = {pk: code for pk, code, _rate in category_rows}
+    vat_rates = {pk: rate for pk, _code, rate in category_rows if rate is not None}
     candidates = price_rules_for(
         customer,
         [row["product"].sku for row in rows if row],
@@ -332,7 +336,7 @@ def order_preview(
             quantity=row["quantity"],
             unit_price=unit_price,
             discount_percent=discount,
-            tax_rate=tax_rate,
+            tax_rate=vat_rates.get(product.pk, tax_rate),
             currency=currency,
         )
         preview.lines.append(

@@ -122,6 +122,12 @@ DATA_MIGRATIONS = [
         "grant",
     ),
     ("orders", "0008_return_permissions", "orders.migrations.0008_return_permissions", "grant"),
+    (
+        "finance",
+        "0004_finance_role_permissions",
+        "finance.migrations.0004_finance_role_permissions",
+        "grant",
+    ),
 ]
 
 

@@ -5,7 +5,14 @@ from decimal import Decimal
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from finance.services import invoice_create, payment_record
+from finance.models import BankAccount
+from finance.services import (
+    bank_statement_import,
+    credit_note_create,
+    invoice_create,
+    invoice_issue,
+    payment_record,
+)
 from orders.services import order_approve, order_submit, shipment_create
 
 SKIP_NAMESPACES = {"admin"}
@@ -33,6 +40,21 @@ def documents(users, products, make_order, customer):
     shipment = shipment_create(order_id=order.pk, actor=users["warehouse"], quantities={line.pk: 1})
     invoice = invoice_create(order_id=order.pk, actor=users["finance"], basis="ordered")
     payment = payment_record(customer=customer, amount=Decimal("10.00"), actor=users["finance"])
+    invoice_issue(invoice_id=invoice.pk, actor=users["finance"])
+    credit_note = credit_note_create(
+        customer_id=customer.pk,
+        invoice_id=invoice.pk,
+        amount=Decimal("5.00"),
+        reason="price_adjustment",
+        actor=users["finance"],
+    )
+    account = BankAccount.objects.create(name="ICBC", account_number="6222000011112222")
+    statement = bank_statement_import(
+        bank_account_id=account.pk,
+        file_name="s.csv",
+        content="交易日期,贷方发生额,对方户名,摘要\n2026-11-20,1.00,某公司,货款\n".encode(),
+        actor=users["finance"],
+    ).statement
     return {
         "order": order.pk,
         "shipment": shipment.pk,
@@ -40,13 +62,25 @@ def documents(users, products, make_order, customer):
         "payment": payment.pk,
         "customer": customer.pk,
         "product": products[0].pk,
+        "credit_note": credit_note.pk,
+        "statement": statement.pk,
+        "workbench": statement.lines.get().pk,
     }
 
 
 def _concrete(route: str, view_name: str, documents: dict) -> str:
     """Fill <int:pk> / <int:order_pk> with an id of the matching kind of document."""
     kind = "order"
-    for candidate in ("shipment", "invoice", "payment", "customer", "product"):
+    for candidate in (
+        "shipment",
+        "invoice",
+        "payment",
+        "customer",
+        "product",
+        "credit_note",
+        "statement",
+        "workbench",
+    ):
         if candidate in view_name:
             kind = candidate
     if "order_pk" in route or "billing" in route:

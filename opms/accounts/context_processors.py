@@ -15,6 +15,8 @@ NAVIGATION = [
     (_("Invoices"), "finance:invoices", "finance.view_invoice"),
     (_("Payments"), "finance:payments", "finance.view_payment"),
     (_("Credit"), "finance:credit", "finance.view_payment"),
+    (_("Reconcile"), "finance:workbench", "finance.allocate_payment"),
+    (_("Receivables"), "finance:receivables", "finance.view_payment"),
     (_("Customers"), "customers:list", "customers.view_customer"),
     (_("Products"), "inventory:products", "inventory.view_product"),
     (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),

@@ -12,3 +12,8 @@ def render_pdf(request, template: str, context: dict, *, filename: str) -> HttpR
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     return response
+
+
+def pdf_bytes(template: str, context: dict) -> bytes:
+    """Render `template` to PDF bytes outside a request (e-mail attachments, tasks)."""
+    return HTML(string=render_to_string(template, context), base_url="/").write_pdf()

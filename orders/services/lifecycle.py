@@ -79,11 +79,12 @@ def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLi
         else:
             # A typed price is a manual override; submit checks it against the rule price.
             unit_price = round_money(line.unit_price)
+        tax_rate = product.category.vat_rate if product.category_id else order.tax_rate
         amounts = line_amounts(
             quantity=line.quantity,
             unit_price=unit_price,
             discount_percent=line.discount_percent,
-            tax_rate=order.tax_rate,
+            tax_rate=tax_rate,
             currency=order.currency,
         )
         built.append(
@@ -100,6 +101,7 @@ def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLi
                 discount_amount=amounts.discount_amount,
                 net_amount=amounts.net_amount,
                 tax_amount=amounts.tax_amount,
+                tax_rate=tax_rate,
             )
         )
     return built

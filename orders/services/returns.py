@@ -1,6 +1,7 @@
 """Returns (退货, RMA): request against shipped lines, approve or reject, receive into stock."""
 
 from decimal import Decimal
+from functools import partial
 
 from django.db import transaction
 from django.db.models import Sum
@@ -20,6 +21,7 @@ from orders.errors import (
 )
 from orders.models import OrderEvent, SalesOrder, SalesReturn, SalesReturnLine
 from orders.services.common import event_record, order_lock, order_save
+from orders.signals import return_received
 
 VERBS = {"approve": _("approved"), "reject": _("rejected"), "receive": _("received")}
 
@@ -105,6 +107,18 @@ def return_request(*, order_id: int, actor, quantities: dict[int, int], reason: 
     return sales_return
 
 
+def _announce_received(sales_return: SalesReturn, actor) -> None:
+    transaction.on_commit(
+        partial(
+            return_received.send,
+            sender=SalesReturn,
+            return_id=sales_return.pk,
+            order_id=sales_return.order_id,
+            actor=actor,
+        )
+    )
+
+
 def _lock(return_id: int) -> tuple[SalesOrder, SalesReturn]:
     # The order (aggregate root) first, then the return: the lock order of every order service.
     order_id = SalesReturn.objects.values_list("order_id", flat=True).get(pk=return_id)
@@ -166,7 +180,8 @@ def return_reject(*, return_id: int, actor, comment: str) -> SalesReturn:
 def return_receive(*, return_id: int, actor, conditions: dict[int, str]) -> SalesReturn:
     """Take the goods back: each line goes back to stock (a return move) or is scrapped (a
     return move and a scrap adjustment, so the ledger shows both). `conditions` maps each
-    return line to "restock" or "scrap"; lines not given go back to stock."""
+    return line to "restock" or "scrap"; lines not given go back to stock. After commit,
+    `orders.signals.return_received` tells finance, which credits the return."""
     order, sales_return = _lock(return_id)
     _guard(sales_return, order, "receive", actor)
     lines = list(
@@ -209,4 +224,5 @@ def return_receive(*, return_id: int, actor, conditions: dict[int, str]) -> Sale
             "amount": str(sales_return.total_amount),
         },
     )
+    _announce_received(sales_return, actor)
     return sales_return

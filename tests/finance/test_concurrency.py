@@ -5,9 +5,16 @@ from decimal import Decimal
 import pytest
 from django.db.models import Sum
 
-from finance.errors import AllocationTooLarge
-from finance.models import Invoice, Payment, PaymentAllocation
-from finance.services import invoice_create, invoice_issue, payment_allocate, payment_record
+from finance.errors import AllocationTooLarge, StatementLineNotWaiting
+from finance.models import BankAccount, BankStatementLine, Invoice, Payment, PaymentAllocation
+from finance.services import (
+    bank_statement_import,
+    invoice_create,
+    invoice_issue,
+    payment_allocate,
+    payment_record,
+    statement_line_post,
+)
 from opms.accounts.models import User
 from orders.services import order_submit
 from tests.orders.test_concurrency import run_together
@@ -73,3 +80,35 @@ def test_two_payments_racing_to_one_invoice_never_overpay_it(users, products, ma
     assert invoice.status == Invoice.Status.PAID
     assert invoice.allocated_amount == invoice.total_amount
     assert PaymentAllocation.objects.filter(invoice=invoice).count() == 1
+
+
+def test_two_users_posting_the_same_statement_line_post_it_once(
+    users, products, make_order, customer
+):
+    invoice = issued_invoice(users, make_order, products[1], 10)
+    account = BankAccount.objects.create(name="ICBC", account_number="1001")
+    bank_statement_import(
+        bank_account_id=account.pk,
+        file_name="s.csv",
+        content=f"交易日期,交易金额,对方户名\n2026-11-20,{invoice.total_amount},陌生\n".encode(),
+        actor=users["finance"],
+    )
+    line = BankStatementLine.objects.get()
+    other = User.objects.create(username="finance2")
+    other.groups.add(*users["finance"].groups.all())
+
+    def post(user_id: int):
+        return statement_line_post(
+            line_id=line.pk,
+            customer_id=customer.pk,
+            allocations=[(invoice.pk, invoice.total_amount)],
+            actor=User.objects.get(pk=user_id),
+        )
+
+    outcomes = run_together([lambda: post(users["finance"].pk), lambda: post(other.pk)])
+    assert sorted(type(o).__name__ for o in outcomes) == [
+        "BankStatementLine",
+        StatementLineNotWaiting.__name__,
+    ]
+    assert Payment.objects.count() == 1
+    assert PaymentAllocation.objects.get().amount == invoice.total_amount

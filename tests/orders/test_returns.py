@@ -24,6 +24,7 @@ from orders.services import (
     shipment_confirm,
     shipment_create,
 )
+from orders.signals import return_received
 
 
 @pytest.fixture
@@ -107,7 +108,9 @@ def test_requested_quantities_count_until_rejected(shipped, users):
     assert again.lines.get().quantity == 6
 
 
-def test_receiving_restocks_or_scraps_through_the_ledger(shipped, users, products, warehouse):
+def test_receiving_restocks_or_scraps_through_the_ledger(
+    shipped, users, products, warehouse, django_capture_on_commit_callbacks
+):
     first, second = lines(shipped)
     sales_return = return_request(
         order_id=shipped.pk,
@@ -121,9 +124,23 @@ def test_receiving_restocks_or_scraps_through_the_ledger(shipped, users, product
     before = (on_hand(products[0], warehouse), on_hand(products[1], warehouse))
     scrap_line = sales_return.lines.get(order_line=second)
 
-    return_receive(
-        return_id=sales_return.pk, actor=users["warehouse"], conditions={scrap_line.pk: "scrap"}
-    )
+    heard = []
+
+    def listen(sender, **kwargs):
+        heard.append((kwargs["return_id"], kwargs["order_id"], kwargs["actor"].username))
+
+    return_received.connect(listen)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            return_receive(
+                return_id=sales_return.pk,
+                actor=users["warehouse"],
+                conditions={scrap_line.pk: "scrap"},
+            )
+    finally:
+        return_received.disconnect(listen)
+
+    assert heard == [(sales_return.pk, shipped.pk, "warehouse")]
 
     assert on_hand(products[0], warehouse) == before[0] + 2
     assert on_hand(products[1], warehouse) == before[1]

@@ -18,6 +18,7 @@ from inventory.services import stock_receive
 from opms.accounts.models import User
 from opms.core.errors import DomainError
 from orders.models import ApprovalPolicy, SalesOrder
+from reports.management.demo.finance import finance_demo_ensure
 from reports.management.demo.masterdata import Directory, master_data_ensure
 from reports.management.demo.purchasing import purchasing_demo_ensure
 from reports.management.demo.running import RECEIPT_REASON, OrderRunner
@@ -97,6 +98,7 @@ def seed_demo(*, orders: int, write: Callable[[str], None]) -> SeedResult:
 
     result.topped_up = stock_top_up(directory)
     customer_notes_ensure(directory)
+    finance_demo_ensure(directory)
     purchasing_demo_ensure(directory)
     for reference, error in result.failures:
         write(f"order {reference} not completed: {error}")

@@ -1,4 +1,4 @@
-"""Every write in finance: invoices from orders, payments, allocations (核销)."""
+"""Invoices: drafted from an order, issued into receivables, voided."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -9,39 +9,41 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
 
-from customers.models import Customer
 from customers.services import customer_exposure_adjust, customer_oldest_due_set
 from finance.errors import (
-    AllocationCurrencyMismatch,
-    AllocationCustomerMismatch,
-    AllocationTooLarge,
-    AmountNotPositive,
     FinancePermissionDenied,
     InvoiceTransitionNotAllowed,
     NothingToInvoice,
 )
-from finance.models import Invoice, InvoiceLine, Payment, PaymentAllocation
+from finance.models import Invoice, InvoiceLine
 from finance.selectors import invoice_preview
-from opms.core.money import ZERO, round_money
 from opms.core.numbering import next_document_number
 from orders.errors import OrderTransitionNotAllowed
 from orders.models import SalesOrder
-from orders.services import order_record_invoice, order_record_payment
+from orders.services import order_record_invoice
 
+BASE_CURRENCY = "CNY"
 BASIS_SHIPPED = "shipped"
 BASIS_ORDERED = "ordered"
 
 
-def _oldest_due_refresh(customer_id: int) -> None:
+def oldest_due_refresh(customer_id: int) -> None:
     oldest = Invoice.objects.filter(customer_id=customer_id, status__in=Invoice.OPEN).aggregate(
         oldest=Min("due_on")
     )["oldest"]
     customer_oldest_due_set(customer_id=customer_id, due_on=oldest)
 
 
-def _require(actor, permission: str) -> None:
+def require_permission(actor, permission: str) -> None:
     if not actor.has_perm(permission):
         raise FinancePermissionDenied()
+
+
+def exchange_rate_for(currency: str, rate: Decimal | None) -> Decimal:
+    """CNY is 1; another currency takes the given rate (1 until finance enters one)."""
+    if currency == BASE_CURRENCY or rate is None or rate <= 0:
+        return Decimal("1")
+    return rate
 
 
 @transaction.atomic
@@ -52,7 +54,7 @@ def invoice_create(*, order_id: int, actor, basis: str = BASIS_SHIPPED) -> Invoi
     order always add up to the order exactly. Only approved (or shipping, shipped)
     orders are invoiced. Raises OrderTransitionNotAllowed, NothingToInvoice.
     """
-    _require(actor, "finance.add_invoice")
+    require_permission(actor, "finance.add_invoice")
     order = (
         SalesOrder.objects.select_for_update(of=("self",))
         .select_related("customer")
@@ -70,6 +72,7 @@ def invoice_create(*, order_id: int, actor, basis: str = BASIS_SHIPPED) -> Invoi
             quantity=row.quantity,
             unit_price_amount=row.line.unit_price_amount,
             net_amount=row.net_amount,
+            tax_rate=row.line.tax_rate,
             tax_amount=row.tax_amount,
         )
         for row in preview.lines
@@ -102,8 +105,13 @@ def _invoice_lock(invoice_id: int) -> Invoice:
 
 
 @transaction.atomic
-def invoice_issue(*, invoice_id: int, actor, issued_on=None) -> Invoice:
+def invoice_issue(
+    *, invoice_id: int, actor, issued_on=None, exchange_rate: Decimal | None = None
+) -> Invoice:
     """Issue a draft invoice: due date from payment terms; the amount moves into receivables.
+
+    A foreign-currency invoice records its rate to CNY (the exchange difference on
+    payment is measured against it).
 
     Raises InvoiceTransitionNotAllowed, FinancePermissionDenied, InvoiceQuantityTooLarge.
     """
@@ -119,7 +127,8 @@ def invoice_issue(*, invoice_id: int, actor, issued_on=None) -> Invoice:
         issued_on=issued_on,
         due_on=issued_on + timedelta(days=invoice.customer.payment_terms_days),
     )
-    invoice.save(update_fields=["status", "issued_on", "due_on"])
+    invoice.exchange_rate = exchange_rate_for(invoice.currency, exchange_rate)
+    invoice.save(update_fields=["status", "issued_on", "due_on", "exchange_rate"])
     order_record_invoice(
         order_id=invoice.order_id,
         line_quantities={
@@ -131,7 +140,7 @@ def invoice_issue(*, invoice_id: int, actor, issued_on=None) -> Invoice:
         actor=actor,
     )
     customer_exposure_adjust(customer_id=invoice.customer_id, receivable_delta=invoice.total_amount)
-    _oldest_due_refresh(invoice.customer_id)
+    oldest_due_refresh(invoice.customer_id)
     return invoice
 
 
@@ -149,106 +158,3 @@ def invoice_void(*, invoice_id: int, actor, reason: str) -> Invoice:
     invoice.void(reason=reason)
     invoice.save(update_fields=["status", "void_reason"])
     return invoice
-
-
-@transaction.atomic
-def payment_record(
-    *,
-    customer: Customer,
-    amount: Decimal,
-    actor,
-    method: str = Payment.Method.BANK_TRANSFER,
-    received_on=None,
-    bank_reference: str = "",
-    allocate_to: Invoice | None = None,
-) -> Payment:
-    """Record money received; optionally allocate it at once to one invoice.
-
-    What is not allocated stays on the customer as credit. Raises AmountNotPositive,
-    FinancePermissionDenied and the refusals of payment_allocate.
-    """
-    _require(actor, "finance.add_payment")
-    amount = round_money(amount, customer.currency)
-    if amount <= ZERO:
-        raise AmountNotPositive()
-    payment = Payment.objects.create(
-        number=next_document_number("PAY"),
-        customer=customer,
-        amount=amount,
-        currency=customer.currency,
-        received_on=received_on or timezone.localdate(),
-        method=method,
-        bank_reference=bank_reference,
-        recorded_by=actor,
-    )
-    customer_exposure_adjust(customer_id=customer.pk, unallocated_delta=amount)
-    if allocate_to is not None:
-        payment_allocate(payment_id=payment.pk, invoice_id=allocate_to.pk, amount=None, actor=actor)
-        payment.refresh_from_db()
-    return payment
-
-
-@transaction.atomic
-def payment_allocate(
-    *, payment_id: int, invoice_id: int, amount: Decimal | None, actor
-) -> PaymentAllocation:
-    """Reconcile (核销) part of a payment against an invoice.
-
-    Never more than the invoice still owes nor more than the payment still has. The
-    invoice becomes partially paid or paid, the receivable drops, and the order is
-    told (it closes itself when shipped, invoiced and paid). Raises AmountNotPositive,
-    AllocationTooLarge, AllocationCustomerMismatch, InvoiceTransitionNotAllowed.
-    """
-    _require(actor, "finance.allocate_payment")
-    payment = Payment.objects.select_for_update().get(pk=payment_id)
-    invoice = _invoice_lock(invoice_id)
-    if amount is None:
-        # "As much as fits", decided under the locks rather than from a stale read.
-        amount = min(invoice.open_amount, payment.unallocated_amount)
-    amount = round_money(amount, invoice.currency)
-    if amount <= ZERO:
-        raise AmountNotPositive()
-    if payment.customer_id != invoice.customer_id:
-        raise AllocationCustomerMismatch(payment=payment.number, invoice=invoice.number)
-    if payment.currency != invoice.currency:
-        raise AllocationCurrencyMismatch(
-            payment=payment.number,
-            payment_currency=payment.currency,
-            invoice=invoice.number,
-            invoice_currency=invoice.currency,
-        )
-    if not invoice.is_open:
-        raise InvoiceTransitionNotAllowed(
-            number=invoice.number, action=_("paid"), status=invoice.get_status_display()
-        )
-    if amount > invoice.open_amount or amount > payment.unallocated_amount:
-        raise AllocationTooLarge(
-            amount=amount,
-            invoice_open=invoice.open_amount,
-            payment_open=payment.unallocated_amount,
-        )
-    allocation = PaymentAllocation.objects.create(
-        payment=payment, invoice=invoice, amount=amount, allocated_by=actor
-    )
-    payment.allocated_amount += amount
-    payment.save(update_fields=["allocated_amount"])
-    invoice.allocated_amount += amount
-    if invoice.allocated_amount == invoice.total_amount:
-        invoice.pay_in_full()
-    else:
-        invoice.pay_partially()
-    invoice.save(update_fields=["allocated_amount", "status"])
-    # Lock order: payment, invoice, order, customer — the same as invoice_issue.
-    order_record_payment(
-        order_id=invoice.order_id,
-        amount=amount,
-        reference=f"{payment.number} → {invoice.number}",
-        actor=actor,
-    )
-    # Paid money moves from "not yet allocated" to settling the receivable: exposure
-    # stays the same, the receivable and the customer's credit both shrink.
-    customer_exposure_adjust(
-        customer_id=invoice.customer_id, receivable_delta=-amount, unallocated_delta=-amount
-    )
-    _oldest_due_refresh(invoice.customer_id)
-    return allocation

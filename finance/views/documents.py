@@ -122,6 +122,9 @@ def _invoice_abilities(user, invoice: Invoice) -> dict[str, bool]:
         and can_proceed(invoice.void)
         and has_transition_perm(invoice.void, user),
         "record_payment": invoice.is_open and user.has_perm("finance.add_payment"),
+        "credit_note": invoice.status != Invoice.Status.DRAFT
+        and invoice.status != Invoice.Status.VOID
+        and user.has_perm("finance.add_creditnote"),
     }
 
 
@@ -135,6 +138,12 @@ def invoice_detail_view(
         "invoice": invoice,
         "lines": selectors.invoice_lines(invoice=invoice),
         "allocations": selectors.invoice_allocations(invoice=invoice),
+        "credit_allocations": selectors.invoice_credit_allocations(invoice=invoice),
+        "customer_credit": selectors.customer_credit_open(
+            customer_id=invoice.customer_id, currency=invoice.currency
+        )
+        if invoice.is_open and request.user.has_perm("finance.allocate_payment")
+        else None,
         "void_form": void_form or InvoiceVoidForm(),
         "can": _invoice_abilities(request.user, invoice),
         "error": error,
