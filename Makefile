@@ -78,3 +78,4 @@ clean:
 # The state diagrams of the documents (docs/state-machines.dot, checked by a test).
 diagram: install
 	LANGUAGE_CODE=en $(PY) manage.py graph_transitions orders.SalesOrder orders.Shipment finance.Invoice > docs/state-machines.dot
+	LANGUAGE_CODE=en $(PY) manage.py graph_transitions purchasing.PurchaseOrder orders.SalesReturn > docs/state-machines-purchasing-returns.dot

@@ -30,3 +30,18 @@ class InsufficientStock(InventoryError):
 class StockLevelCorrupted(InventoryError):
     code = "stock_level_corrupted"
     message = _("Stock of %(sku)s in %(warehouse)s cannot be issued: %(problem)s.")
+
+
+class QuantityInvalid(InventoryError):
+    code = "quantity_invalid"
+    message = _("The quantity must be a whole number above zero (got %(quantity)s).")
+
+
+class AdjustmentInvalid(InventoryError):
+    code = "adjustment_invalid"
+    message = _("An adjustment needs a quantity other than zero and a reason code.")
+
+
+class TransferToSameWarehouse(InventoryError):
+    code = "transfer_same_warehouse"
+    message = _("A transfer needs two different warehouses.")

@@ -122,6 +122,10 @@ class StockLevel(models.Model):
     )
     on_hand = models.IntegerField(_("on hand"), default=0)
     reserved = models.IntegerField(_("reserved"), default=0)
+    # Demand that found no stock (sales backorders waiting here) and supply on its
+    # way (open purchase order quantities); both kept by inventory services only.
+    backordered = models.IntegerField(_("backordered"), default=0)
+    on_order = models.IntegerField(_("on order"), default=0)
 
     class Meta:
         verbose_name = _("stock level")
@@ -141,6 +145,14 @@ class StockLevel(models.Model):
             models.CheckConstraint(
                 condition=models.Q(reserved__lte=models.F("on_hand")),
                 name="inventory_stocklevel_reserved_within_on_hand",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(backordered__gte=0),
+                name="inventory_stocklevel_backordered_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(on_order__gte=0),
+                name="inventory_stocklevel_on_order_not_negative",
             ),
         ]
 
@@ -163,6 +175,16 @@ class StockMove(models.Model):
         TRANSFER_IN = "transfer_in", _("Transfer in")
         TRANSFER_OUT = "transfer_out", _("Transfer out")
 
+    class ReasonCode(models.TextChoices):
+        COUNT = "count", _("Stock-take difference")
+        DAMAGED = "damaged", _("Damaged")
+        LOST = "lost", _("Lost or stolen")
+        FOUND = "found", _("Found")
+        EXPIRED = "expired", _("Expired")
+        CORRECTION = "correction", _("Booking correction")
+        SCRAP = "scrap", _("Scrapped")
+        OTHER = "other", _("Other")
+
     product = models.ForeignKey(
         Product, verbose_name=_("product"), on_delete=models.PROTECT, related_name="stock_moves"
     )
@@ -172,6 +194,9 @@ class StockMove(models.Model):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     quantity = models.IntegerField(_("quantity"))
     reference = models.CharField(_("reference"), max_length=60, blank=True)
+    reason_code = models.CharField(
+        _("reason code"), max_length=20, choices=ReasonCode.choices, blank=True
+    )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

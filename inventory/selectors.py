@@ -1,7 +1,7 @@
 """Reads about products and stock."""
 
 from django.db.models import F, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 
 from inventory.models import Carrier, Product, StockLevel, StockMove, Warehouse
 
@@ -85,3 +85,52 @@ def warehouse_list() -> QuerySet[Warehouse]:
 
 def carrier_list() -> QuerySet[Carrier]:
     return Carrier.objects.order_by("code")
+
+
+def stock_take_sheet(*, warehouse_id: int, category_id: int | None = None) -> list[StockLevel]:
+    """The levels to count in a warehouse (optionally one category), by SKU."""
+    levels = StockLevel.objects.filter(warehouse_id=warehouse_id, product__is_active=True)
+    if category_id:
+        levels = levels.filter(product__category_id=category_id)
+    return list(levels.select_related("product").order_by("product__sku")[:500])
+
+
+def ledger_moves_recent(*, limit: int = 30) -> list[StockMove]:
+    """The latest adjustments and transfers (what people booked by hand)."""
+    return list(
+        StockMove.objects.filter(
+            kind__in=[
+                StockMove.Kind.ADJUSTMENT,
+                StockMove.Kind.TRANSFER_IN,
+                StockMove.Kind.TRANSFER_OUT,
+            ]
+        )
+        .select_related("product", "warehouse", "actor")
+        .order_by("-created_at", "-pk")[:limit]
+    )
+
+
+def product_moves_with_balance(*, product: Product, limit: int = 100) -> list[dict]:
+    """The latest moves of a product, each with the balance of its warehouse after it.
+
+    The balance runs backwards from today's on hand, so it needs no scan of old moves.
+    """
+    moves = product_moves(product=product, limit=limit)
+    balance = dict(product.stock_levels.values_list("warehouse_id", "on_hand"))
+    rows = []
+    for move in moves:
+        after = balance.get(move.warehouse_id, 0)
+        rows.append({"move": move, "balance": after})
+        balance[move.warehouse_id] = after - move.quantity
+    return rows
+
+
+def product_monthly_shipped(*, product: Product, months: int = 12) -> list[dict]:
+    """Units shipped per month (from the ledger), newest first."""
+    return list(
+        StockMove.objects.filter(product=product, kind=StockMove.Kind.SHIPMENT)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(quantity=Sum("quantity"))
+        .order_by("-month")[:months]
+    )

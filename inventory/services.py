@@ -1,12 +1,25 @@
-"""Writes to stock: reserve, release, issue, receive, adjust. Each locks in a stable order."""
+"""Writes to stock: allocate, reserve, release, issue, receive, adjust, transfer, count.
 
-from dataclasses import dataclass
+Every function locks stock rows in one stable order, (product, warehouse), so that
+concurrent callers queue behind each other instead of deadlocking.
+"""
+
+from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F
 
-from inventory.errors import InsufficientStock, StockLevelCorrupted
+from inventory.errors import (
+    AdjustmentInvalid,
+    InsufficientStock,
+    QuantityInvalid,
+    StockLevelCorrupted,
+    TransferToSameWarehouse,
+)
 from inventory.models import Product, StockLevel, StockMove, Warehouse
+from inventory.signals import stock_available
+from opms.core.numbering import next_document_number
 
 
 @dataclass(frozen=True)
@@ -70,13 +83,142 @@ def _describe_shortages(shortages: list[StockRequest]) -> list[dict]:
     ]
 
 
+@dataclass(frozen=True)
+class AllocationRequest:
+    """Demand of one order line: `quantity` of a product, served first from `warehouse_id`."""
+
+    key: int
+    product_id: int
+    warehouse_id: int
+    quantity: int
+
+
+@dataclass
+class Allocation:
+    """What one request got: reserved quantity per warehouse, and the rest backordered
+    in its preferred warehouse."""
+
+    key: int
+    reserved: dict[int, int] = field(default_factory=dict)
+    backordered: int = 0
+
+
+def _quantity_check(quantity) -> None:
+    if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity <= 0:
+        raise QuantityInvalid(quantity=quantity)
+
+
 @transaction.atomic
-def stock_release(*, requests: list[StockRequest]) -> None:
-    """Give reserved quantities back (order rejected or cancelled)."""
+def stock_allocate(*, requests: list[AllocationRequest]) -> list[Allocation]:
+    """Reserve what is available for each request, splitting across warehouses.
+
+    Policy: the request's own warehouse first (the customer's default), then the other
+    warehouses with the most available stock; what nobody has becomes a backorder
+    counted in the request's own warehouse. The stock rows of every product involved
+    are locked in (product, warehouse) order in one statement and written back in one,
+    so concurrent orders can neither oversell nor deadlock. Raises QuantityInvalid.
+    """
+    for request in requests:
+        _quantity_check(request.quantity)
+    product_ids = sorted({request.product_id for request in requests})
+    levels = _levels_locked(product_ids)
+    missing = [
+        StockLevel(product_id=r.product_id, warehouse_id=r.warehouse_id)
+        for r in requests
+        if (r.product_id, r.warehouse_id) not in levels
+    ]
+    if missing:
+        # Backorders wait in a warehouse that never held the product: give it a row.
+        StockLevel.objects.bulk_create(missing, ignore_conflicts=True)
+        levels = _levels_locked(product_ids)
+    allocations = []
+    changed: dict[int, StockLevel] = {}
+    for request in requests:
+        allocation = Allocation(key=request.key)
+        wanted = request.quantity
+        preferred = levels[(request.product_id, request.warehouse_id)]
+        others = sorted(
+            (
+                level
+                for (product_id, _warehouse), level in levels.items()
+                if product_id == request.product_id and level is not preferred
+            ),
+            key=lambda level: (-level.available, level.warehouse_id),
+        )
+        for level in [preferred, *others]:
+            take = min(wanted, max(level.available, 0))
+            if take <= 0:
+                continue
+            level.reserved += take
+            changed[level.pk] = level
+            allocation.reserved[level.warehouse_id] = take
+            wanted -= take
+            if not wanted:
+                break
+        if wanted:
+            preferred.backordered += wanted
+            changed[preferred.pk] = preferred
+            allocation.backordered = wanted
+        allocations.append(allocation)
+    if changed:
+        StockLevel.objects.bulk_update(
+            [changed[pk] for pk in sorted(changed)], ["reserved", "backordered"]
+        )
+    return allocations
+
+
+def _levels_locked(product_ids: list[int]) -> dict[tuple[int, int], StockLevel]:
+    return {
+        (level.product_id, level.warehouse_id): level
+        for level in StockLevel.objects.select_for_update()
+        .filter(product_id__in=product_ids)
+        .order_by("product_id", "warehouse_id")
+    }
+
+
+@transaction.atomic
+def stock_backorders_reserve(*, product_id: int, warehouse_id: int, wanted: list[int]) -> list[int]:
+    """Reserve newly available stock for backorders, in the order given (first come first).
+
+    `wanted` lists the backordered quantities of the waiting lines; returns what each
+    one got. Reserved grows and backordered shrinks by the same total.
+    """
+    level = (
+        StockLevel.objects.select_for_update()
+        .filter(product_id=product_id, warehouse_id=warehouse_id)
+        .first()
+    )
+    if level is None:
+        return [0 for _quantity in wanted]
+    available = max(level.available, 0)
+    granted = []
+    for quantity in wanted:
+        take = min(quantity, available)
+        granted.append(take)
+        available -= take
+    total = sum(granted)
+    if total:
+        level.reserved += total
+        level.backordered = max(level.backordered - total, 0)
+        level.save(update_fields=["reserved", "backordered"])
+    return granted
+
+
+@transaction.atomic
+def stock_release(
+    *, requests: list[StockRequest], backorders: list[StockRequest] | None = None
+) -> None:
+    """Give reserved quantities back and drop backorders (order rejected or cancelled)."""
     for request in _sorted(requests):
         StockLevel.objects.filter(
             product_id=request.product_id, warehouse_id=request.warehouse_id
         ).update(reserved=F("reserved") - request.quantity)
+    for request in _sorted(backorders or []):
+        StockLevel.objects.filter(
+            product_id=request.product_id, warehouse_id=request.warehouse_id
+        ).update(backordered=F("backordered") - request.quantity)
+    for request in _sorted(requests):
+        _announce_available(request.product_id, request.warehouse_id)
 
 
 @transaction.atomic
@@ -119,9 +261,13 @@ def stock_receive(
     kind: str = StockMove.Kind.RECEIPT,
     reference: str = "",
     reason: str = "",
+    reason_code: str = "",
     actor=None,
 ) -> StockMove:
-    """Book stock in (or out, with a negative adjustment) through the ledger."""
+    """Book stock in (or out, with a negative adjustment) through the ledger.
+
+    Stock that arrives is announced after commit (backorders wait for it).
+    """
     # Insert the level if it is new; the unique constraint settles concurrent first receipts.
     StockLevel.objects.bulk_create(
         [StockLevel(product_id=product_id, warehouse_id=warehouse_id)], ignore_conflicts=True
@@ -135,14 +281,174 @@ def stock_receive(
         raise InsufficientStock(
             _describe_shortages([StockRequest(product_id, warehouse_id, -quantity)])
         )
-    return StockMove.objects.create(
+    move = StockMove.objects.create(
         product_id=product_id,
         warehouse_id=warehouse_id,
         kind=kind,
         quantity=quantity,
         reference=reference,
         reason=reason,
+        reason_code=reason_code,
         actor=actor,
+    )
+    if quantity > 0:
+        _announce_available(product_id, warehouse_id)
+    return move
+
+
+def _announce_available(product_id: int, warehouse_id: int) -> None:
+    transaction.on_commit(
+        partial(
+            stock_available.send,
+            sender=StockLevel,
+            product_id=product_id,
+            warehouse_id=warehouse_id,
+        )
+    )
+
+
+@transaction.atomic
+def stock_adjust(
+    *,
+    product_id: int,
+    warehouse_id: int,
+    quantity: int,
+    reason_code: str,
+    comment: str = "",
+    actor=None,
+) -> StockMove:
+    """Correct on hand by `quantity` (signed) with a reason code and a comment.
+
+    Raises AdjustmentInvalid, InsufficientStock (never below what is reserved).
+    """
+    if (
+        not isinstance(quantity, int)
+        or isinstance(quantity, bool)
+        or quantity == 0
+        or reason_code not in StockMove.ReasonCode.values
+    ):
+        raise AdjustmentInvalid()
+    return stock_receive(
+        product_id=product_id,
+        warehouse_id=warehouse_id,
+        quantity=quantity,
+        kind=StockMove.Kind.ADJUSTMENT,
+        reason=comment,
+        reason_code=reason_code,
+        actor=actor,
+    )
+
+
+@dataclass(frozen=True)
+class Transfer:
+    reference: str
+    moves: tuple[StockMove, StockMove]
+
+
+@transaction.atomic
+def stock_transfer(
+    *,
+    product_id: int,
+    from_warehouse_id: int,
+    to_warehouse_id: int,
+    quantity: int,
+    comment: str = "",
+    actor=None,
+) -> Transfer:
+    """Move available stock from one warehouse to another in one transaction.
+
+    Raises TransferToSameWarehouse, QuantityInvalid, InsufficientStock.
+    """
+    _quantity_check(quantity)
+    if from_warehouse_id == to_warehouse_id:
+        raise TransferToSameWarehouse()
+    StockLevel.objects.bulk_create(
+        [StockLevel(product_id=product_id, warehouse_id=to_warehouse_id)], ignore_conflicts=True
+    )
+    levels = {
+        level.warehouse_id: level
+        for level in StockLevel.objects.select_for_update()
+        .filter(product_id=product_id, warehouse_id__in=[from_warehouse_id, to_warehouse_id])
+        .order_by("product_id", "warehouse_id")
+    }
+    source = levels.get(from_warehouse_id)
+    if source is None or source.available < quantity:
+        raise InsufficientStock(
+            _describe_shortages([StockRequest(product_id, from_warehouse_id, quantity)])
+        )
+    StockLevel.objects.filter(pk=source.pk).update(on_hand=F("on_hand") - quantity)
+    StockLevel.objects.filter(pk=levels[to_warehouse_id].pk).update(on_hand=F("on_hand") + quantity)
+    reference = next_document_number("TR")
+    moves = StockMove.objects.bulk_create(
+        [
+            StockMove(
+                product_id=product_id,
+                warehouse_id=from_warehouse_id,
+                kind=StockMove.Kind.TRANSFER_OUT,
+                quantity=-quantity,
+                reference=reference,
+                reason=comment,
+                actor=actor,
+            ),
+            StockMove(
+                product_id=product_id,
+                warehouse_id=to_warehouse_id,
+                kind=StockMove.Kind.TRANSFER_IN,
+                quantity=quantity,
+                reference=reference,
+                reason=comment,
+                actor=actor,
+            ),
+        ]
+    )
+    _announce_available(product_id, to_warehouse_id)
+    return Transfer(reference=reference, moves=(moves[0], moves[1]))
+
+
+@transaction.atomic
+def stock_take_post(
+    *, warehouse_id: int, counts: dict[int, int], comment: str = "", actor=None
+) -> list[StockMove]:
+    """Post a stock take: each counted product whose count differs from on hand gets an
+    adjustment (reason: stock-take difference). Raises QuantityInvalid for a count below
+    zero, InsufficientStock when a count is below what is reserved. All or nothing."""
+    for count in counts.values():
+        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
+            raise QuantityInvalid(quantity=count)
+    on_hand = dict(
+        StockLevel.objects.select_for_update()
+        .filter(warehouse_id=warehouse_id, product_id__in=counts)
+        .order_by("product_id", "warehouse_id")
+        .values_list("product_id", "on_hand")
+    )
+    reference = next_document_number("ST")
+    moves = []
+    for product_id in sorted(counts):
+        difference = counts[product_id] - on_hand.get(product_id, 0)
+        if difference:
+            moves.append(
+                stock_receive(
+                    product_id=product_id,
+                    warehouse_id=warehouse_id,
+                    quantity=difference,
+                    kind=StockMove.Kind.ADJUSTMENT,
+                    reference=reference,
+                    reason=comment,
+                    reason_code=StockMove.ReasonCode.COUNT,
+                    actor=actor,
+                )
+            )
+    return moves
+
+
+@transaction.atomic
+def stock_on_order_adjust(*, product_id: int, warehouse_id: int, quantity: int) -> None:
+    """Count (positive) or uncount (negative) quantities on open purchase orders."""
+    StockLevel.objects.bulk_create(
+        [StockLevel(product_id=product_id, warehouse_id=warehouse_id)], ignore_conflicts=True
+    )
+    StockLevel.objects.filter(product_id=product_id, warehouse_id=warehouse_id).update(
+        on_order=F("on_order") + quantity
     )
 
 

@@ -10,4 +10,6 @@ urlpatterns = [
     path("products/", views.product_list_view, name="products"),
     path("products/<int:pk>/", views.product_detail_view, name="product"),
     path("stock/", views.stock_list_view, name="stock"),
+    path("ledger/", views.ledger_view, name="ledger"),
+    path("stock-take/", views.stock_take_view, name="stock_take"),
 ]

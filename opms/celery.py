@@ -16,6 +16,10 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.orders_close_completed_task",
         "schedule": crontab(minute="*/10"),
     },
+    "purchasing-suggestions-compute": {
+        "task": "purchasing.tasks.suggestions_compute_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "finance-overdue-reminders": {
         "task": "finance.tasks.overdue_reminders_send_task",
         "schedule": crontab(hour=9, minute=0),
@@ -23,6 +27,10 @@ app.conf.beat_schedule = {
     "orders-approval-reminders": {
         "task": "orders.tasks.approval_reminders_send_task",
         "schedule": crontab(minute="*/15"),
+    },
+    "finance-returns-credit-pending": {
+        "task": "finance.tasks.returns_credit_pending_task",
+        "schedule": crontab(minute="*/10"),
     },
     "notifications-email-pending": {
         "task": "opms.notifications.tasks.notifications_email_pending_task",

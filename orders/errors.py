@@ -172,3 +172,32 @@ class ImportNotReady(OrderError):
     code = "import_not_ready"
     status = 409
     message = _("This import is %(status)s; only a checked file without errors can be imported.")
+
+
+class ShipmentExceedsReserved(ShipmentError):
+    code = "shipment_exceeds_reserved"
+    message = _(
+        "Line %(line)s: %(wanted)s to ship but only %(reserved)s reserved in %(warehouse)s "
+        "(the rest is backordered or on other pick lists)."
+    )
+
+
+class ReturnError(OrderError):
+    code = "return_error"
+
+
+class ReturnQuantityTooLarge(ReturnError):
+    code = "return_quantity_too_large"
+    message = _(
+        "Line %(line)s: %(wanted)s to return but only %(returnable)s shipped and not returned."
+    )
+
+
+class ReturnEmpty(ReturnError):
+    code = "return_empty"
+    message = _("Enter a quantity to return on at least one line.")
+
+
+class ReturnTransitionNotAllowed(ReturnError):
+    code = "return_transition_not_allowed"
+    message = _("Return %(number)s cannot be %(action)s while it is %(status)s.")

@@ -135,6 +135,11 @@ class SalesOrder(FSMModelMixin, models.Model):
     requested_delivery_on = models.DateField(_("requested delivery"), null=True, blank=True)
     customer_reference = models.CharField(_("customer PO number"), max_length=60, blank=True)
     note = models.TextField(_("note"), blank=True)
+    is_priority = models.BooleanField(
+        _("priority"),
+        default=False,
+        help_text=_("Priority orders get arriving stock before the others."),
+    )
     tax_rate = models.DecimalField(
         _("VAT rate"), max_digits=5, decimal_places=4, default=Decimal("0.1300")
     )
@@ -245,6 +250,14 @@ class SalesOrder(FSMModelMixin, models.Model):
     @property
     def is_shippable(self) -> bool:
         return self.status in self.SHIPPABLE
+
+    @property
+    def has_shipped(self) -> bool:
+        return self.status in (
+            self.Status.PARTIALLY_SHIPPED,
+            self.Status.SHIPPED,
+            self.Status.CLOSED,
+        )
 
     @property
     def is_invoiceable(self) -> bool:
@@ -385,6 +398,11 @@ class SalesOrderLine(models.Model):
     )
     quantity_shipped = models.PositiveIntegerField(_("shipped"), default=0)
     quantity_invoiced = models.PositiveIntegerField(_("invoiced"), default=0)
+    quantity_backordered = models.PositiveIntegerField(
+        _("backordered"),
+        default=0,
+        help_text=_("Ordered but not in stock at submit; reserved when goods arrive."),
+    )
 
     history = HistoricalRecords()
 
@@ -409,6 +427,19 @@ class SalesOrderLine(models.Model):
                 condition=models.Q(discount_percent__gte=0, discount_percent__lte=100),
                 name="orders_line_discount_percent_range",
             ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    quantity_backordered__lte=models.F("quantity") - models.F("quantity_shipped")
+                ),
+                name="orders_line_backordered_within_open",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["product"],
+                condition=models.Q(quantity_backordered__gt=0),
+                name="orders_line_backordered_idx",
+            )
         ]
 
     def __str__(self) -> str:
@@ -421,6 +452,10 @@ class SalesOrderLine(models.Model):
     @property
     def quantity_open(self) -> int:
         return self.quantity - self.quantity_shipped
+
+    @property
+    def is_backordered(self) -> bool:
+        return self.quantity_backordered > 0
 
 
 class LineReservation(models.Model):
@@ -928,6 +963,12 @@ class OrderEvent(models.Model):
         PAID = "paid", _("Payment received")
         CLOSED = "closed", _("Closed")
         REVISED = "revised", _("Changed (new revision)")
+        BACKORDERED = "backordered", _("Backordered")
+        BACKORDER_RESERVED = "backorder_reserved", _("Backorder reserved")
+        RETURN_REQUESTED = "return_requested", _("Return requested")
+        RETURN_APPROVED = "return_approved", _("Return approved")
+        RETURN_RECEIVED = "return_received", _("Return received")
+        RETURN_REJECTED = "return_rejected", _("Return rejected")
 
     order = models.ForeignKey(
         SalesOrder, verbose_name=_("order"), on_delete=models.CASCADE, related_name="events"
@@ -1018,6 +1059,150 @@ __all__ = [
     "SalesOrderLine",
     "Shipment",
     "ShipmentLine",
+    "OrderRevision",
+    "SalesReturn",
+    "SalesReturnLine",
     "WebhookDelivery",
     "WebhookSubscription",
 ]
+
+
+class SalesReturn(FSMModelMixin, models.Model):
+    """A return (退货, RMA) against shipped lines of an order: requested by sales, approved,
+    received by the warehouse (back to stock or scrap). Received returns are what finance
+    credits."""
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        RECEIVED = "received", _("Received")
+        REJECTED = "rejected", _("Rejected")
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    order = models.ForeignKey(
+        SalesOrder, verbose_name=_("order"), on_delete=models.PROTECT, related_name="returns"
+    )
+    warehouse = models.ForeignKey(
+        "inventory.Warehouse",
+        verbose_name=_("return to"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=Status.choices,
+        default=Status.REQUESTED,
+        protected=True,
+    )
+    reason = models.TextField(_("reason"))
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("received by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    net_amount = MoneyField(_("net amount"))
+    tax_amount = MoneyField(_("tax"))
+    created_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("return")
+        verbose_name_plural = _("returns")
+        permissions = [
+            ("approve_salesreturn", _("Can approve returns")),
+            ("receive_salesreturn", _("Can receive returned goods")),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="orders_return_status_idx")]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def total_amount(self):
+        return self.net_amount + self.tax_amount
+
+    @transition(
+        field=status,
+        source=Status.REQUESTED,
+        target=Status.APPROVED,
+        permission="orders.approve_salesreturn",
+    )
+    def approve(self, *, comment: str = ""):
+        self.decision_comment = comment
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.REQUESTED,
+        target=Status.REJECTED,
+        permission="orders.approve_salesreturn",
+    )
+    def reject(self, *, comment: str):
+        self.decision_comment = comment
+        self.decided_at = timezone.now()
+
+    @transition(
+        field=status,
+        source=Status.APPROVED,
+        target=Status.RECEIVED,
+        permission="orders.receive_salesreturn",
+    )
+    def receive(self):
+        self.received_at = timezone.now()
+
+
+class SalesReturnLine(models.Model):
+    class Condition(models.TextChoices):
+        RESTOCK = "restock", _("Back to stock")
+        SCRAP = "scrap", _("Scrap")
+
+    sales_return = models.ForeignKey(
+        SalesReturn, verbose_name=_("return"), on_delete=models.CASCADE, related_name="lines"
+    )
+    order_line = models.ForeignKey(
+        SalesOrderLine,
+        verbose_name=_("order line"),
+        on_delete=models.PROTECT,
+        related_name="return_lines",
+    )
+    quantity = models.PositiveIntegerField(_("quantity"))
+    condition = models.CharField(
+        _("condition"), max_length=20, choices=Condition.choices, blank=True
+    )
+    net_amount = MoneyField(_("net amount"))
+    tax_amount = MoneyField(_("tax"))
+
+    class Meta:
+        verbose_name = _("return line")
+        verbose_name_plural = _("return lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="orders_returnline_quantity_positive"
+            ),
+            models.UniqueConstraint(
+                fields=["sales_return", "order_line"], name="orders_returnline_line_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sales_return_id}: {self.quantity}"

@@ -6,13 +6,13 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from customers.pricing import price_quote, price_rules_for
 from customers.selectors import sales_scope_of
-from inventory.models import Product
+from inventory.models import Product, Warehouse
 from inventory.selectors import available_by_product
 from opms.core.history import history_entries
 from opms.core.money import ZERO, round_money
@@ -25,6 +25,8 @@ from orders.models import (
     OrderEvent,
     SalesOrder,
     SalesOrderLine,
+    SalesReturn,
+    SalesReturnLine,
     Shipment,
     ShipmentLine,
 )
@@ -82,6 +84,8 @@ class OrderDetail:
     events: list[OrderEvent]
     open_quantity: int = 0
     reserved_quantity: int = 0
+    backordered_quantity: int = 0
+    returns: list = field(default_factory=list)
 
 
 def order_detail(*, pk: int, user) -> OrderDetail:
@@ -119,6 +123,14 @@ def order_detail(*, pk: int, user) -> OrderDetail:
         events=events,
         open_quantity=sum(line.quantity_open for line in lines),
         reserved_quantity=sum(r.quantity for line in lines for r in line.reservations.all()),
+        backordered_quantity=sum(line.quantity_backordered for line in lines),
+        returns=list(
+            order.returns.prefetch_related(
+                Prefetch(
+                    "lines", queryset=SalesReturnLine.objects.select_related("order_line__product")
+                )
+            ).order_by("created_at", "pk")
+        ),
     )
 
 
@@ -241,7 +253,17 @@ def orders_to_ship(*, warehouse_id: int | None = None) -> QuerySet[SalesOrder]:
         orders.select_related("customer", "warehouse")
         .annotate(
             open_quantity=Coalesce(Sum(F("lines__quantity") - F("lines__quantity_shipped")), 0),
+            backordered_quantity=Coalesce(Sum("lines__quantity_backordered"), 0),
             line_count=Count("lines"),
+            ready_quantity=Coalesce(
+                Subquery(
+                    LineReservation.objects.filter(line__order=OuterRef("pk"))
+                    .values("line__order")
+                    .annotate(total=Sum("quantity"))
+                    .values("total")[:1]
+                ),
+                0,
+            ),
         )
         .order_by("approved_at", "pk")
     )
@@ -282,19 +304,54 @@ def shipment_lines(*, shipment: Shipment) -> list[ShipmentLine]:
     )
 
 
-def shipment_open_lines(*, order: SalesOrder) -> list[dict]:
-    """Per line: still to ship, minus what already waits on pick lists."""
-    pending = dict(
+def shipment_open_lines(*, order: SalesOrder, warehouse_id: int | None = None) -> list[dict]:
+    """Per line, for one warehouse (the order's unless given): what can be picked now, i.e.
+    reserved there minus what already waits on pick lists there; and what is backordered."""
+    warehouse_id = warehouse_id or order.warehouse_id
+    pending_rows = (
         ShipmentLine.objects.filter(shipment__order=order, shipment__status=Shipment.Status.DRAFT)
-        .values("order_line_id")
+        .values("order_line_id", "shipment__warehouse_id")
         .annotate(total=Sum("quantity"))
-        .values_list("order_line_id", "total")
+        .values_list("order_line_id", "shipment__warehouse_id", "total")
     )
+    pending: dict[int, int] = {}
+    pending_here: dict[int, int] = {}
+    for line_id, pending_warehouse_id, total in pending_rows:
+        pending[line_id] = pending.get(line_id, 0) + total
+        if pending_warehouse_id == warehouse_id:
+            pending_here[line_id] = total
     rows = []
-    for line in order.lines.select_related("product"):
-        can_ship = line.quantity_open - pending.get(line.pk, 0)
-        rows.append({"line": line, "pending": pending.get(line.pk, 0), "can_ship": can_ship})
+    for line in order.lines.select_related("product").prefetch_related("reservations"):
+        reserved_here = sum(
+            r.quantity for r in line.reservations.all() if r.warehouse_id == warehouse_id
+        )
+        can_ship = max(
+            min(
+                reserved_here - pending_here.get(line.pk, 0),
+                line.quantity_open - pending.get(line.pk, 0),
+            ),
+            0,
+        )
+        rows.append(
+            {
+                "line": line,
+                "pending": pending.get(line.pk, 0),
+                "reserved": reserved_here,
+                "can_ship": can_ship,
+            }
+        )
     return rows
+
+
+def order_reservation_warehouses(*, order: SalesOrder) -> list:
+    """The warehouses holding stock for the order (a split order ships from several)."""
+    return list(
+        Warehouse.objects.filter(
+            pk__in=LineReservation.objects.filter(line__order=order, quantity__gt=0).values(
+                "warehouse_id"
+            )
+        ).order_by("code")
+    )
 
 
 def orders_of_sales_rep(*, user, statuses=None, limit: int = 10) -> list[SalesOrder]:
@@ -464,4 +521,72 @@ def delegations_of(*, user) -> QuerySet[ApprovalDelegation]:
         ApprovalDelegation.objects.filter(Q(delegator=user) | Q(delegate=user))
         .select_related("delegator", "delegate")
         .order_by("-starts_on", "pk")
+    )
+
+
+def product_demand(*, product_id: int) -> dict:
+    """Open reservations and backorders of one product, oldest order first."""
+    reservations = list(
+        LineReservation.objects.filter(product_id=product_id, quantity__gt=0)
+        .select_related("line__order__customer", "warehouse")
+        .order_by("line__order__order_date", "line__order_id")[:100]
+    )
+    backorders = list(
+        SalesOrderLine.objects.filter(product_id=product_id, quantity_backordered__gt=0)
+        .exclude(order__status__in=[SalesOrder.Status.CANCELLED, SalesOrder.Status.DRAFT])
+        .select_related("order__customer", "order__warehouse")
+        .order_by("-order__is_priority", "order__order_date", "order__submitted_at", "order_id")[
+            :100
+        ]
+    )
+    return {"reservations": reservations, "backorders": backorders}
+
+
+def returns_received_for_credit(
+    *, order_id: int | None = None, customer_id: int | None = None
+) -> QuerySet[SalesReturn]:
+    """Received returns with their lines and amounts (net, tax per line): what finance
+    credits. Each return carries `number`, `order`, `net_amount`, `tax_amount`,
+    `total_amount` and lines with `order_line`, `quantity`, `condition` and amounts."""
+    returns = SalesReturn.objects.filter(status=SalesReturn.Status.RECEIVED)
+    if order_id:
+        returns = returns.filter(order_id=order_id)
+    if customer_id:
+        returns = returns.filter(order__customer_id=customer_id)
+    return (
+        returns.select_related("order__customer")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=SalesReturnLine.objects.select_related("order_line__product").order_by(
+                    "order_line__line_no"
+                ),
+            )
+        )
+        .order_by("received_at", "pk")
+    )
+
+
+def return_list(*, user=None, status: str = "") -> QuerySet[SalesReturn]:
+    returns = SalesReturn.objects.select_related("order__customer", "warehouse", "requested_by")
+    if status:
+        returns = returns.filter(status=status)
+    if user is not None and sales_scope_of(user) is not None:
+        returns = returns.filter(order__in=orders_visible_to(SalesOrder.objects.all(), user))
+    return returns
+
+
+def return_get(*, pk: int, user=None) -> SalesReturn:
+    return (
+        return_list(user=user)
+        .select_related("decided_by", "received_by")
+        .prefetch_related(
+            Prefetch(
+                "lines",
+                queryset=SalesReturnLine.objects.select_related("order_line__product").order_by(
+                    "order_line__line_no"
+                ),
+            )
+        )
+        .get(pk=pk)
     )

@@ -80,4 +80,10 @@ urlpatterns = [
     path("<int:pk>/hold/", views.order_hold_view, name="hold"),
     path("<int:pk>/release/", views.order_release_view, name="release"),
     path("<int:pk>/ship/", views.shipment_create_view, name="ship"),
+    path("products/<int:pk>/demand/", views.product_demand_view, name="product_demand"),
+    path("<int:pk>/return/", views.return_create_view, name="return_create"),
+    path("returns/", views.return_list_view, name="returns"),
+    path("returns/<int:pk>/", views.return_detail_view, name="return"),
+    path("returns/<int:pk>/decide/", views.return_decide_view, name="return_decide"),
+    path("returns/<int:pk>/receive/", views.return_receive_view, name="return_receive"),
 ]

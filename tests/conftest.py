@@ -123,6 +123,13 @@ DATA_MIGRATIONS = [
         "grant",
     ),
     (
+        "purchasing",
+        "0003_role_permissions",
+        "purchasing.migrations.0003_role_permissions",
+        "grant",
+    ),
+    ("orders", "0008_return_permissions", "orders.migrations.0008_return_permissions", "grant"),
+    (
         "finance",
         "0004_finance_role_permissions",
         "finance.migrations.0004_finance_role_permissions",

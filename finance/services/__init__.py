@@ -8,7 +8,12 @@ from finance.services.allocation import (
     payment_record,
     payment_unallocate,
 )
-from finance.services.credit_notes import CreditLineInput, credit_note_create
+from finance.services.credit_notes import (
+    CreditLineInput,
+    credit_note_create,
+    credit_note_for_return,
+    returns_credit_pending,
+)
 from finance.services.invoicing import (
     BASE_CURRENCY,
     BASIS_ORDERED,
@@ -36,6 +41,8 @@ __all__ = [
     "bank_statement_import",
     "credit_note_allocate",
     "credit_note_create",
+    "credit_note_for_return",
+    "returns_credit_pending",
     "credit_note_unallocate",
     "invoice_create",
     "invoice_issue",

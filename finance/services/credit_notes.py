@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 
 from customers.models import Customer
@@ -15,6 +16,7 @@ from inventory.models import DEFAULT_VAT_RATE
 from opms.core.money import ZERO, round_money
 from opms.core.numbering import next_document_number
 from orders.models import SalesOrder, SalesOrderLine
+from orders.selectors import returns_received_for_credit
 
 
 @dataclass(frozen=True)
@@ -160,3 +162,55 @@ def credit_note_create(
         )
         credit_note.refresh_from_db()
     return credit_note
+
+
+def credit_note_for_return(*, return_id: int, actor) -> CreditNote | None:
+    """Credit a received return (退货) once: its lines at the order lines' prices, settled
+    against the order's latest open invoice as far as it is open (the rest stays on the
+    customer as credit). A return of goods not invoiced yet is not credited: nothing is
+    owed for them. Safe to call again (one credit note per return number)."""
+    sales_return = returns_received_for_credit().filter(pk=return_id).first()
+    if sales_return is None:
+        return None
+    invoices = Invoice.objects.filter(order_id=sales_return.order_id).exclude(
+        status__in=[Invoice.Status.DRAFT, Invoice.Status.VOID]
+    )
+    if not invoices.exists():
+        return None
+    invoice = (
+        invoices.filter(status__in=Invoice.OPEN).order_by("-pk").first()
+        or invoices.order_by("-pk").first()
+    )
+    return credit_note_create(
+        customer_id=sales_return.order.customer_id,
+        actor=actor,
+        reason=CreditNote.Reason.RETURN,
+        lines=[
+            CreditLineInput(order_line_id=line.order_line_id, quantity=line.quantity)
+            for line in sales_return.lines.all()
+        ],
+        order_id=sales_return.order_id,
+        invoice_id=invoice.pk,
+        allocate=invoice.status in Invoice.OPEN,
+        source_reference=sales_return.number,
+        by_system=True,
+    )
+
+
+def returns_credit_pending() -> int:
+    """Credit every received return that has no credit note yet (the sweep behind the
+    return_received signal, for a task lost while the broker was down)."""
+    credited = CreditNote.objects.values("source_reference")
+    pending = (
+        returns_received_for_credit()
+        .exclude(number__in=credited)
+        .values_list("pk", "received_by_id")[:200]
+    )
+    return sum(
+        credit_note_for_return(return_id=pk, actor=_user(user_id)) is not None
+        for pk, user_id in list(pending)
+    )
+
+
+def _user(user_id):
+    return get_user_model().objects.get(pk=user_id)

@@ -1,6 +1,7 @@
 """Every write to orders and shipments; re-exports the public services."""
 
 from orders.services.approval import order_approve, order_reject
+from orders.services.backorders import backorders_reserve
 from orders.services.intake import IntakeLine, customer_intake_create, order_intake
 from orders.services.lifecycle import (
     LineInput,
@@ -10,6 +11,13 @@ from orders.services.lifecycle import (
     order_release_hold,
     order_submit,
     order_update,
+)
+from orders.services.returns import (
+    return_approve,
+    return_receive,
+    return_reject,
+    return_request,
+    returnable_quantities,
 )
 from orders.services.settlement import (
     order_close,
@@ -30,6 +38,7 @@ __all__ = [
     "customer_intake_create",
     "order_intake",
     "LineInput",
+    "backorders_reserve",
     "order_approve",
     "order_cancel",
     "order_close",
@@ -42,6 +51,11 @@ __all__ = [
     "order_submit",
     "order_update",
     "orders_close_completed",
+    "return_approve",
+    "return_receive",
+    "return_reject",
+    "return_request",
+    "returnable_quantities",
     "shipment_cancel",
     "shipment_confirm",
     "shipment_create",

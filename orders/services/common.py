@@ -14,7 +14,13 @@ from orders.errors import (
     OrderTransitionNotAllowed,
 )
 from orders.integration.services import webhook_event_publish
-from orders.models import LineReservation, OrderEvent, SalesOrder, WebhookSubscription
+from orders.models import (
+    LineReservation,
+    OrderEvent,
+    SalesOrder,
+    SalesOrderLine,
+    WebhookSubscription,
+)
 
 ACTION_VERBS = {
     "submit": _("submitted"),
@@ -136,12 +142,23 @@ def line_amounts(
 
 
 def reservations_release(order: SalesOrder) -> None:
-    """Give back the stock still held for the order and drop its reservations."""
+    """Give back the stock still held for the order, drop its reservations and backorders."""
     reservations = list(
         LineReservation.objects.filter(line__order=order, quantity__gt=0).order_by("pk")
     )
-    if reservations:
+    backordered = list(
+        SalesOrderLine.objects.filter(order=order, quantity_backordered__gt=0).order_by("pk")
+    )
+    if reservations or backordered:
         stock_release(
-            requests=[StockRequest(r.product_id, r.warehouse_id, r.quantity) for r in reservations]
+            requests=[StockRequest(r.product_id, r.warehouse_id, r.quantity) for r in reservations],
+            backorders=[
+                StockRequest(line.product_id, order.warehouse_id, line.quantity_backordered)
+                for line in backordered
+            ],
         )
     LineReservation.objects.filter(line__order=order).delete()
+    if backordered:
+        for line in backordered:
+            line.quantity_backordered = 0
+        SalesOrderLine.objects.bulk_update(backordered, ["quantity_backordered"])

@@ -14,7 +14,7 @@ from customers.models import Customer
 from customers.pricing import price_quote, price_rules_for
 from customers.services import credit_open_orders_add, customer_exposure_adjust
 from inventory.models import Product, Warehouse
-from inventory.services import StockRequest, stock_reserve
+from inventory.services import AllocationRequest, stock_allocate
 from opms.core.money import ZERO, round_money
 from opms.core.numbering import next_document_number
 from orders.errors import (
@@ -349,35 +349,54 @@ def order_update(
     return order
 
 
+def _reserve_or_backorder(order: SalesOrder, lines: list[SalesOrderLine]) -> dict[int, int]:
+    """Reserve each line where stock is (the order's warehouse first, then the others);
+    the shortfall stays on the line as a backorder. Returns {line_no: backordered}."""
+    allocations = stock_allocate(
+        requests=[
+            AllocationRequest(line.pk, line.product_id, order.warehouse_id, line.quantity)
+            for line in lines
+        ]
+    )
+    by_line = {line.pk: line for line in lines}
+    reservations = []
+    backordered = []
+    for allocation in allocations:
+        line = by_line[allocation.key]
+        for warehouse_id, quantity in sorted(allocation.reserved.items()):
+            reservations.append(
+                LineReservation(
+                    line=line,
+                    product_id=line.product_id,
+                    warehouse_id=warehouse_id,
+                    quantity=quantity,
+                )
+            )
+        if allocation.backordered:
+            line.quantity_backordered = allocation.backordered
+            backordered.append(line)
+    if reservations:
+        LineReservation.objects.bulk_create(reservations)
+    if backordered:
+        SalesOrderLine.objects.bulk_update(backordered, ["quantity_backordered"])
+    return {line.line_no: line.quantity_backordered for line in backordered}
+
+
 @transaction.atomic
 def order_submit(*, order_id: int, actor, expected_version: int | None = None) -> SalesOrder:
     """Submit a draft: reserve its stock (all lines or none), check credit, route approval.
 
-    With no approval reason the order is approved at once. Raises
-    OrderTransitionNotAllowed, OrderPermissionDenied, OrderChangedConcurrently,
-    InsufficientStock (naming every short line).
+    With no approval reason the order is approved at once. What no warehouse has
+    becomes a backorder on the line (reserved first come first served when goods
+    arrive). Raises OrderTransitionNotAllowed, OrderPermissionDenied,
+    OrderChangedConcurrently.
     """
     order = order_lock(order_id=order_id, expected_version=expected_version)
     guard_transition(order, "submit", actor)
     lines = list(order.lines.select_related("product__category"))
     if not lines:
         raise OrderHasNoLines()
-    stock_reserve(
-        requests=[
-            StockRequest(line.product_id, order.warehouse_id, line.quantity) for line in lines
-        ]
-    )
-    LineReservation.objects.bulk_create(
-        [
-            LineReservation(
-                line=line,
-                product_id=line.product_id,
-                warehouse_id=order.warehouse_id,
-                quantity=line.quantity,
-            )
-            for line in lines
-        ]
-    )
+    backorders = _reserve_or_backorder(order, lines)
     # The rules are loaded once (with the submitter's role discount limit in the same
     # statement) and evaluated in Python against the priced order.
     rules = approval_rules_load(on=order.order_date, submitter_id=actor.pk)
@@ -438,6 +457,7 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
         from_status=from_status,
         to_status=submitted_status,
         comment=order.approval_reason,
+        payload={"backordered": backorders} if backorders else None,
     )
     if credit.blocks:
         event_record(

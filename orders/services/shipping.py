@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed, has_transition_perm
 
 from customers.credit import credit_check_lock
+from inventory.models import Warehouse
 from inventory.services import StockRequest, stock_issue
 from opms.core.numbering import next_document_number
 from orders.errors import (
@@ -13,6 +14,7 @@ from orders.errors import (
     OrderPermissionDenied,
     OrderTransitionNotAllowed,
     ShipmentEmpty,
+    ShipmentExceedsReserved,
     ShipmentQuantityTooLarge,
     ShipmentTrackingNotAllowed,
     ShipmentTransitionNotAllowed,
@@ -30,21 +32,26 @@ from orders.models import (
 from orders.services.common import event_record, guard_transition, order_lock, order_save
 
 
-def _quantities_in_open_shipments(order: SalesOrder) -> dict[int, int]:
-    pending: dict[int, int] = {}
-    for line_id, quantity in ShipmentLine.objects.filter(
+def _quantities_in_open_shipments(order: SalesOrder) -> dict[tuple[int, int], int]:
+    """{(line, warehouse): quantity} on pick lists not shipped yet."""
+    pending: dict[tuple[int, int], int] = {}
+    for line_id, warehouse_id, quantity in ShipmentLine.objects.filter(
         shipment__order=order, shipment__status=Shipment.Status.DRAFT
-    ).values_list("order_line_id", "quantity"):
-        pending[line_id] = pending.get(line_id, 0) + quantity
+    ).values_list("order_line_id", "shipment__warehouse_id", "quantity"):
+        key = (line_id, warehouse_id)
+        pending[key] = pending.get(key, 0) + quantity
     return pending
 
 
 @transaction.atomic
-def shipment_create(*, order_id: int, actor, quantities: dict[int, int]) -> Shipment:
-    """Create a pick list (出库单 to pick) for some or all open quantities of an approved order.
+def shipment_create(
+    *, order_id: int, actor, quantities: dict[int, int], warehouse_id: int | None = None
+) -> Shipment:
+    """Create a pick list (出库单 to pick) for some or all reserved quantities of an approved
+    order, from one warehouse (the order's unless given).
 
     Raises OrderTransitionNotAllowed, OrderPermissionDenied, ShipmentEmpty,
-    ShipmentQuantityTooLarge.
+    ShipmentQuantityTooLarge, ShipmentExceedsReserved (backordered goods cannot ship yet).
     """
     order = order_lock(order_id=order_id)
     if not order.is_shippable:
@@ -56,19 +63,34 @@ def shipment_create(*, order_id: int, actor, quantities: dict[int, int]) -> Ship
     wanted = {line_id: qty for line_id, qty in quantities.items() if qty and qty > 0}
     if not wanted:
         raise ShipmentEmpty()
+    warehouse_id = warehouse_id or order.warehouse_id
     lines = {line.pk: line for line in order.lines.all()}
     pending = _quantities_in_open_shipments(order)
+    reserved = dict(
+        LineReservation.objects.filter(line__order=order, warehouse_id=warehouse_id).values_list(
+            "line_id", "quantity"
+        )
+    )
     for line_id, quantity in sorted(wanted.items()):
         line = lines.get(line_id)
         if line is None:
             raise ShipmentEmpty()
-        still_open = line.quantity_open - pending.get(line_id, 0)
+        on_lists = sum(q for (pending_line, _w), q in pending.items() if pending_line == line_id)
+        still_open = line.quantity_open - on_lists
         if quantity > still_open:
             raise ShipmentQuantityTooLarge(line=line.line_no, wanted=quantity, open=still_open)
+        can_pick = reserved.get(line_id, 0) - pending.get((line_id, warehouse_id), 0)
+        if quantity > can_pick:
+            raise ShipmentExceedsReserved(
+                line=line.line_no,
+                wanted=quantity,
+                reserved=max(can_pick, 0),
+                warehouse=Warehouse.objects.get(pk=warehouse_id).name,
+            )
     shipment = Shipment.objects.create(
         number=next_document_number("SH"),
         order=order,
-        warehouse_id=order.warehouse_id,
+        warehouse_id=warehouse_id,
         created_by=actor,
     )
     ShipmentLine.objects.bulk_create(
@@ -140,8 +162,15 @@ def shipment_confirm(
             raise ShipmentQuantityTooLarge(
                 line=line.line_no, wanted=shipment_line.quantity, open=line.quantity_open
             )
+        reservation = reservations.get(line.pk)
+        if reservation is None or reservation.quantity < shipment_line.quantity:
+            raise ShipmentExceedsReserved(
+                line=line.line_no,
+                wanted=shipment_line.quantity,
+                reserved=reservation.quantity if reservation else 0,
+                warehouse=shipment.warehouse.name,
+            )
         line.quantity_shipped += shipment_line.quantity
-        reservation = reservations[line.pk]
         reservation.quantity -= shipment_line.quantity
     stock_issue(
         requests=[

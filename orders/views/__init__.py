@@ -1,4 +1,6 @@
-"""HTML views of orders, approvals and shipments: parse, call one service, render."""
+"""HTML views of orders, approvals, shipments and returns: parse, call one service, render."""
+
+from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -38,7 +40,7 @@ from orders.forms import (
     OrderLineFormSet,
     ShipmentConfirmForm,
 )
-from orders.models import SalesOrder, Shipment
+from orders.models import SalesOrder, SalesReturn, SalesReturnLine, Shipment
 from orders.services.approval import step_decider
 
 # ---------------------------------------------------------------- lists
@@ -393,6 +395,7 @@ def _abilities(user, order: SalesOrder, steps=()) -> dict[str, bool]:
         "release": able("release_hold"),
         "ship": order.is_shippable and user.has_perm("orders.add_shipment"),
         "invoice": order.is_invoiceable and user.has_perm("finance.add_invoice"),
+        "request_return": order.has_shipped and user.has_perm("orders.add_salesreturn"),
     }
 
 
@@ -489,7 +492,10 @@ def order_release_view(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("orders.add_shipment", raise_exception=True)
 def shipment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_or_404(request, pk)
-    rows = selectors.shipment_open_lines(order=order)
+    warehouses = selectors.order_reservation_warehouses(order=order)
+    chosen = int_or_none(request.POST.get("warehouse") or request.GET.get("warehouse"))
+    warehouse_id = chosen if chosen in {w.pk for w in warehouses} else order.warehouse_id
+    rows = selectors.shipment_open_lines(order=order, warehouse_id=warehouse_id)
     for row in rows:
         row["entered"] = request.POST.get(f"ship-{row['line'].pk}", row["can_ship"])
     error = ""
@@ -503,7 +509,10 @@ def shipment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 shipment = services.shipment_create(
-                    order_id=order.pk, actor=request.user, quantities=quantities
+                    order_id=order.pk,
+                    actor=request.user,
+                    quantities=quantities,
+                    warehouse_id=warehouse_id,
                 )
             except DomainError as failure:
                 error = str(failure)
@@ -514,12 +523,14 @@ def shipment_create_view(request: HttpRequest, pk: int) -> HttpResponse:
                     % {"number": shipment.number},
                 )
                 return redirect("orders:shipment", pk=shipment.pk)
-    return render(
-        request,
-        "orders/shipment_form.html",
-        {"order": order, "rows": rows, "error": error},
-        status=422 if error else 200,
-    )
+    context = {
+        "order": order,
+        "rows": rows,
+        "error": error,
+        "warehouses": warehouses,
+        "warehouse_id": warehouse_id,
+    }
+    return render(request, "orders/shipment_form.html", context, status=422 if error else 200)
 
 
 @login_required
@@ -620,4 +631,144 @@ def shipment_pdf_view(request: HttpRequest, pk: int) -> HttpResponse:
     }
     return render_pdf(
         request, "orders/shipment_note_pdf.html", context, filename=f"{shipment.number}.pdf"
+    )
+
+
+@login_required
+@permission_required("inventory.view_product", raise_exception=True)
+def product_demand_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Fragment for the product page: who holds the stock and who waits for it."""
+    return render(request, "orders/product_demand.html", selectors.product_demand(product_id=pk))
+
+
+@login_required
+@permission_required("orders.add_salesreturn", raise_exception=True)
+def return_create_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Sales asks to take back shipped goods: quantities per shipped line and a reason."""
+    order = _order_or_404(request, pk)
+    returnable = services.returnable_quantities(order)
+    rows = [
+        {
+            "line": line,
+            "returnable": returnable[line.pk],
+            "entered": request.POST.get(f"return-{line.pk}", ""),
+        }
+        for line in order.lines.select_related("product")
+        if line.quantity_shipped
+    ]
+    error = ""
+    if request.method == "POST":
+        quantities = {}
+        for row in rows:
+            raw = row["entered"].strip() or "0"
+            quantities[row["line"].pk] = int(raw) if raw.isdigit() else -1
+        if any(quantity < 0 for quantity in quantities.values()):
+            error = _("Quantities must be whole numbers of zero or more.")
+        else:
+            try:
+                sales_return = services.return_request(
+                    order_id=order.pk,
+                    actor=request.user,
+                    quantities=quantities,
+                    reason=request.POST.get("reason", ""),
+                )
+            except DomainError as failure:
+                error = str(failure)
+            else:
+                messages.success(
+                    request,
+                    _("Return %(number)s requested; it waits for approval.")
+                    % {"number": sales_return.number},
+                )
+                return redirect("orders:return", pk=sales_return.pk)
+    context = {
+        "order": order,
+        "rows": rows,
+        "error": error,
+        "reason": request.POST.get("reason", ""),
+    }
+    return render(request, "orders/return_form.html", context, status=422 if error else 200)
+
+
+@login_required
+@permission_required("orders.view_salesreturn", raise_exception=True)
+def return_list_view(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", "")
+    if status not in {"", *SalesReturn.Status.values}:
+        status = ""
+    page = page_from_request(
+        request, selectors.return_list(user=request.user, status=status), ordering="-created_at"
+    )
+    context = {"page": page, "status": status, "statuses": SalesReturn.Status.choices}
+    return render(request, "orders/return_list.html", context)
+
+
+@login_required
+@permission_required("orders.view_salesreturn", raise_exception=True)
+def return_detail_view(
+    request: HttpRequest, pk: int, *, error: str = "", status: int = 200
+) -> HttpResponse:
+    try:
+        sales_return = selectors.return_get(pk=pk, user=request.user)
+    except SalesReturn.DoesNotExist as missing:
+        raise Http404(_("No such return.")) from missing
+    user = request.user
+    context = {
+        "sales_return": sales_return,
+        "conditions": SalesReturnLine.Condition.choices,
+        "error": error,
+        "can_decide": sales_return.status == SalesReturn.Status.REQUESTED
+        and user.has_perm("orders.approve_salesreturn"),
+        "can_receive": sales_return.status == SalesReturn.Status.APPROVED
+        and user.has_perm("orders.receive_salesreturn"),
+    }
+    return render(request, "orders/return_detail.html", context, status=status)
+
+
+def _return_action(request: HttpRequest, pk: int, call, done: str) -> HttpResponse:
+    try:
+        call()
+    except DomainError as failure:
+        return return_detail_view(request, pk, error=str(failure), status=422)
+    messages.success(request, done)
+    return redirect("orders:return", pk=pk)
+
+
+@require_POST
+@login_required
+@permission_required("orders.approve_salesreturn", raise_exception=True)
+def return_decide_view(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = request.POST.get("comment", "").strip()
+    if request.POST.get("decision") == "reject":
+        return _return_action(
+            request,
+            pk,
+            partial(services.return_reject, return_id=pk, actor=request.user, comment=comment),
+            _("Return rejected."),
+        )
+    return _return_action(
+        request,
+        pk,
+        partial(services.return_approve, return_id=pk, actor=request.user, comment=comment),
+        _("Return approved; the warehouse can take the goods back."),
+    )
+
+
+@require_POST
+@login_required
+@permission_required("orders.receive_salesreturn", raise_exception=True)
+def return_receive_view(request: HttpRequest, pk: int) -> HttpResponse:
+    conditions = {}
+    for key, value in request.POST.items():
+        if key.startswith("condition-") and key.removeprefix("condition-").isdigit():
+            if value not in SalesReturnLine.Condition.values:
+                return return_detail_view(
+                    request, pk, error=_("Choose back to stock or scrap."), status=422
+                )
+            conditions[int(key.removeprefix("condition-"))] = value
+    return _return_action(
+        request,
+        pk,
+        partial(services.return_receive, return_id=pk, actor=request.user, conditions=conditions),
+        _("Return received; the stock moves are booked."),
     )

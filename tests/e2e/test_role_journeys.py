@@ -20,10 +20,12 @@ def test_purchasing_sees_what_to_reorder(live_server, demo_world, new_page):
     page = new_page()
     login(page, live_server.url, "purchasing")
     expect(page.locator("[data-testid=home-purchasing]")).to_contain_text("CB-25")
-    page.get_by_role("link", name="Purchasing").click()
-    row = page.locator("[data-testid=reorder] tr", has_text="CB-25")
-    expect(row).to_contain_text("80")
+    page.get_by_role("link", name="Purchasing", exact=True).click()
+    page.get_by_role("button", name="Compute suggestions now").click()
+    row = page.locator("[data-testid=suggestions] tr", has_text="CB-25")
+    # No explicit policy: refill to twice the product's reorder point (200 − 80).
     expect(row).to_contain_text("120")
+    expect(row).to_contain_text("available 80 + on order 0 − backordered 0 = 80")
 
 
 def test_manager_reads_the_dashboard_and_drills_down(live_server, demo_world, new_page):

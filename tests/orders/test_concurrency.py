@@ -9,11 +9,10 @@ from django.db import connection
 from django.db.models import Sum
 from django.utils import translation
 
-from inventory.errors import InsufficientStock
 from inventory.models import StockLevel
 from opms.accounts.models import User
 from orders.errors import OrderChangedConcurrently, OrderTransitionNotAllowed
-from orders.models import ApprovalStep, LineReservation, OrderEvent, SalesOrder
+from orders.models import ApprovalStep, LineReservation, OrderEvent, SalesOrder, SalesOrderLine
 from orders.services import order_approve, order_reject, order_submit
 from tests.conftest import stocked_product
 
@@ -69,6 +68,13 @@ def reserved_in_reservations(product) -> int:
     return total["total"] or 0
 
 
+def backordered_of(product) -> int:
+    total = SalesOrderLine.objects.filter(product=product).aggregate(
+        total=Sum("quantity_backordered")
+    )
+    return total["total"] or 0
+
+
 def test_twenty_concurrent_submits_reserve_exactly_the_ten_units_on_hand(
     users, make_order, warehouse
 ):
@@ -77,22 +83,17 @@ def test_twenty_concurrent_submits_reserve_exactly_the_ten_units_on_hand(
 
     outcomes = run_together([submit_call(order.pk, users["sales"].pk) for order in orders])
 
-    assert kinds(outcomes) == {"ok": 10, "InsufficientStock": 10}
+    assert kinds(outcomes) == {"ok": 20}
     level = StockLevel.objects.get(product=product, warehouse=warehouse)
-    assert (level.on_hand, level.reserved) == (10, 10)
+    assert (level.on_hand, level.reserved, level.backordered) == (10, 10, 10)
     assert reserved_in_reservations(product) == 10
+    assert backordered_of(product) == 10
     statuses = Counter(
         SalesOrder.objects.filter(pk__in=[o.pk for o in orders]).values_list("status", flat=True)
     )
-    assert statuses == {Status.APPROVED: 10, Status.DRAFT: 10}
-    refused = [
-        order.pk
-        for order, outcome in zip(orders, outcomes, strict=True)
-        if isinstance(outcome, InsufficientStock)
-    ]
-    assert LineReservation.objects.filter(line__order_id__in=refused).count() == 0
+    assert statuses == {Status.APPROVED: 20}
     orders[0].customer.refresh_from_db()
-    assert orders[0].customer.open_order_amount == Decimal("113.00")
+    assert orders[0].customer.open_order_amount == Decimal("226.00")
 
 
 def test_concurrent_submits_of_mixed_quantities_never_oversell_nor_undersell(
@@ -104,15 +105,11 @@ def test_concurrent_submits_of_mixed_quantities_never_oversell_nor_undersell(
 
     outcomes = run_together([submit_call(order.pk, users["sales"].pk) for order in orders])
 
-    assert set(kinds(outcomes)) <= {"ok", "InsufficientStock"}
-    paired = list(zip(quantities, outcomes, strict=True))
-    won = [quantity for quantity, outcome in paired if isinstance(outcome, SalesOrder)]
-    lost = [quantity for quantity, outcome in paired if isinstance(outcome, InsufficientStock)]
+    assert kinds(outcomes) == {"ok": 20}
     level = StockLevel.objects.get(product=product, warehouse=warehouse)
-    assert level.reserved == sum(won) == reserved_in_reservations(product)
-    assert level.reserved <= level.on_hand == 10
-    # Availability only shrinks, so every refused order wanted more than is left at the end.
-    assert all(quantity > level.on_hand - level.reserved for quantity in lost)
+    assert level.reserved == 10 == reserved_in_reservations(product)
+    assert level.on_hand == 10
+    assert level.backordered == sum(quantities) - 10 == backordered_of(product)
 
 
 def test_concurrent_submits_over_two_skus_in_opposite_line_order_do_not_deadlock(
@@ -127,10 +124,31 @@ def test_concurrent_submits_over_two_skus_in_opposite_line_order_do_not_deadlock
 
     outcomes = run_together([submit_call(order.pk, users["sales"].pk) for order in orders])
 
-    assert kinds(outcomes) == {"ok": 10, "InsufficientStock": 10}
+    assert kinds(outcomes) == {"ok": 20}
     for product in (first, second):
         level = StockLevel.objects.get(product=product, warehouse=warehouse)
         assert level.reserved == 10 == reserved_in_reservations(product)
+        assert level.backordered == 10 == backordered_of(product)
+
+
+def test_fifty_clients_on_three_hot_products_reserve_exactly_what_is_there(
+    users, make_order, warehouse
+):
+    hot = [stocked_product(warehouse, 10, list_price_amount=Decimal("10.00")) for _ in range(3)]
+    orders = [
+        make_order([(hot[i % 3], 1 + i % 2), (hot[(i + 1) % 3], 1)] if i % 4 else [(hot[i % 3], 2)])
+        for i in range(50)
+    ]
+
+    outcomes = run_together([submit_call(order.pk, users["sales"].pk) for order in orders])
+
+    assert kinds(outcomes) == {"ok": 50}
+    for product in hot:
+        wanted = sum(line.quantity for line in SalesOrderLine.objects.filter(product=product))
+        level = StockLevel.objects.get(product=product, warehouse=warehouse)
+        assert (level.on_hand, level.reserved) == (10, 10)
+        assert reserved_in_reservations(product) == 10
+        assert level.backordered == wanted - 10 == backordered_of(product)
 
 
 @pytest.fixture

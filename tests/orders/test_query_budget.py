@@ -34,6 +34,30 @@ def test_entering_and_submitting_a_five_line_order_stays_within_the_budget(
         if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
     ]
     # 8 to enter (number, products, price rules, order + history, lines + history, event)
-    # and 17 to submit (lock, permissions, lines, 5 reservations, approval policy,
+    # and 14 to submit (lock, permissions, lines, the stock rows of all five products
+    # locked in one statement and written back in one, reservations, approval policy,
     # customer lock with the credit policy, exposure, ...).
-    assert len(statements) == 25
+    assert len(statements) == 22
+
+
+def test_a_backordered_line_costs_one_more_statement(users, customer, warehouse):
+    products = [ProductFactory() for _ in range(5)]
+    for product in products[:4]:
+        stock_receive(product_id=product.pk, warehouse_id=warehouse.pk, quantity=1000)
+    order = order_create(
+        actor=users["sales"],
+        customer=customer,
+        warehouse=warehouse,
+        lines=[LineInput(product_id=p.pk, quantity=100) for p in products],
+    )
+    with CaptureQueriesContext(connection) as submit:
+        order = order_submit(order_id=order.pk, actor=users["sales"])
+    statements = [
+        q
+        for q in submit.captured_queries
+        if not q["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+    # 14 as above, plus the stock row created for the product never stocked here
+    # (insert and a second locked read) and the line's backorder.
+    assert len(statements) == 17
+    assert order.lines.get(product=products[4]).quantity_backordered == 100

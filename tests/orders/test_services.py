@@ -9,8 +9,8 @@ from django.utils import translation
 from customers.errors import CustomerInactive
 from customers.models import Customer
 from finance.services import invoice_create, invoice_issue, payment_record
-from inventory.errors import InsufficientStock
 from inventory.models import StockLevel, StockMove
+from inventory.services import stock_receive
 from orders.errors import (
     CommentRequired,
     OrderChangedConcurrently,
@@ -50,7 +50,7 @@ from orders.services import (
     shipment_deliver,
 )
 from tests.conftest import stocked_product
-from tests.factories import CustomerFactory, UserFactory
+from tests.factories import CustomerFactory, UserFactory, WarehouseFactory
 
 Status = SalesOrder.Status
 Action = OrderEvent.Action
@@ -486,55 +486,37 @@ def test_submit_names_every_reason_for_approval(users, make_order, products):
     )
 
 
-def test_submit_is_refused_when_stock_is_short_and_reserves_nothing(
+def test_submit_backorders_what_no_warehouse_has_and_reserves_the_rest(
     users, make_order, products, warehouse
 ):
     order = make_order([(products[0], 100), (products[1], 60), (products[2], 25)])
-    before = world(order)
 
-    with pytest.raises(InsufficientStock) as refused:
-        order_submit(order_id=order.pk, actor=users["sales"])
+    order = order_submit(order_id=order.pk, actor=users["sales"])
 
-    assert refused.value.shortages == [
-        {
-            "product_id": products[1].pk,
-            "sku": products[1].sku,
-            "name": products[1].name,
-            "warehouse": "上海仓",
-            "wanted": 60,
-            "available": 50,
-        },
-        {
-            "product_id": products[2].pk,
-            "sku": products[2].sku,
-            "name": products[2].name,
-            "warehouse": "上海仓",
-            "wanted": 25,
-            "available": 20,
-        },
+    assert order.status == Status.PENDING_APPROVAL
+    assert [(line.line_no, line.quantity_backordered) for line in lines_of(order)] == [
+        (1, 0),
+        (2, 10),
+        (3, 5),
     ]
-    assert str(refused.value) == (
-        f"Not enough stock: {products[1].sku} {products[1].name} needs 60, 50 available in 上海仓; "
-        f"{products[2].sku} {products[2].name} needs 25, 20 available in 上海仓."
-    )
-    assert world(order) == before
-    assert stock_of(products[0], warehouse) == (100, 0)
-    assert SalesOrder.objects.get(pk=order.pk).status == Status.DRAFT
+    assert reserved_by_line(order) == {1: 100, 2: 50, 3: 20}
+    assert stock_of(products[1], warehouse) == (50, 50)
+    level = StockLevel.objects.get(product=products[1], warehouse=warehouse)
+    assert level.backordered == 10
+    submitted = order.events.get(action=OrderEvent.Action.SUBMITTED)
+    assert submitted.payload == {"backordered": {"2": 10, "3": 5}}
 
 
-def test_submit_adds_up_lines_of_the_same_product_before_reserving(
+def test_submit_adds_up_lines_of_the_same_product_before_backordering(
     users, make_order, products, warehouse
 ):
     order = make_order([(products[2], 15), (products[2], 10)])
-    before = world(order)
 
-    with pytest.raises(InsufficientStock) as refused:
-        order_submit(order_id=order.pk, actor=users["sales"])
+    order_submit(order_id=order.pk, actor=users["sales"])
 
-    assert [(s["product_id"], s["wanted"], s["available"]) for s in refused.value.shortages] == [
-        (products[2].pk, 25, 20)
-    ]
-    assert world(order) == before
+    assert [line.quantity_backordered for line in lines_of(order)] == [0, 5]
+    assert reserved_by_line(order) == {1: 15, 2: 5}
+    assert StockLevel.objects.get(product=products[2], warehouse=warehouse).backordered == 5
 
 
 def test_submit_counts_stock_already_reserved_by_other_orders(users, make_order, products):
@@ -542,11 +524,40 @@ def test_submit_counts_stock_already_reserved_by_other_orders(users, make_order,
     order_submit(order_id=first.pk, actor=users["sales"])
     second = make_order([(products[2], 6)])
 
-    with pytest.raises(InsufficientStock) as refused:
-        order_submit(order_id=second.pk, actor=users["sales"])
+    order_submit(order_id=second.pk, actor=users["sales"])
 
-    assert [(s["wanted"], s["available"]) for s in refused.value.shortages] == [(6, 5)]
-    assert SalesOrder.objects.get(pk=second.pk).status == Status.DRAFT
+    assert reserved_by_line(second) == {1: 5}
+    assert [line.quantity_backordered for line in lines_of(second)] == [1]
+
+
+def test_submit_takes_the_rest_from_another_warehouse_with_stock(
+    users, make_order, products, warehouse
+):
+    north = WarehouseFactory(code="BJ", name="北京仓")
+    stock_receive(product_id=products[2].pk, warehouse_id=north.pk, quantity=8)
+    order = make_order([(products[2], 26)])
+
+    order_submit(order_id=order.pk, actor=users["sales"])
+
+    reservations = dict(
+        LineReservation.objects.filter(line__order=order).values_list("warehouse__code", "quantity")
+    )
+    assert reservations == {"SH": 20, "BJ": 6}
+    assert [line.quantity_backordered for line in lines_of(order)] == [0]
+    assert stock_of(products[2], north) == (8, 6)
+
+
+def test_reject_releases_reservations_and_backorders(users, make_order, products, warehouse):
+    order = make_order([(products[2], 30)], unit_price=Decimal("5000.00"))
+    order = order_submit(order_id=order.pk, actor=users["sales"])
+    assert order.status == Status.PENDING_APPROVAL
+
+    order_reject(order_id=order.pk, actor=users["approver"], comment="too much")
+
+    assert stock_of(products[2], warehouse) == (20, 0)
+    assert StockLevel.objects.get(product=products[2], warehouse=warehouse).backordered == 0
+    assert [line.quantity_backordered for line in lines_of(order)] == [0]
+    assert reserved_by_line(order) == {}
 
 
 def test_submit_by_an_approver_is_refused(users, make_order, products):

@@ -56,7 +56,7 @@ def test_unknown_product_is_refused_with_a_message_and_nothing_is_written(
     assert SalesOrder.objects.count() == 0
 
 
-def test_short_stock_keeps_the_order_as_a_draft_and_names_the_line(
+def test_short_stock_is_submitted_with_a_backorder_that_sales_sees(
     client, users, customer, warehouse, products
 ):
     client.force_login(users["sales"])
@@ -65,11 +65,13 @@ def test_short_stock_keeps_the_order_as_a_draft_and_names_the_line(
         _line_post(customer, warehouse, [(products[2].sku, 21)], submit="1"),
     )
     order = SalesOrder.objects.get()
-    assert response.status_code == 422
-    body = response.content.decode()
-    assert products[2].sku in body and "21" in body and "20" in body
-    assert order.status == SalesOrder.Status.DRAFT
-    assert order.lines.get().reservations.count() == 0
+    assert response.status_code == 302
+    assert order.status == SalesOrder.Status.APPROVED
+    line = order.lines.get()
+    assert (line.reservations.get().quantity, line.quantity_backordered) == (20, 1)
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert 'data-testid="line-backordered"><span class="badge text-bg-warning">1</span>' in page
+    assert 'data-testid="backorder-panel"' in page
 
 
 def test_line_table_recalculates_without_replacing_inputs(

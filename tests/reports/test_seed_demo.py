@@ -12,8 +12,15 @@ from customers.models import Customer
 from finance.models import Invoice, Payment, PaymentAllocation
 from inventory.models import Carrier, Product, StockLevel, StockMove, Warehouse
 from opms.accounts.models import Team, User
-from orders.models import LineReservation, OrderEvent, SalesOrder, SalesOrderLine, Shipment
-from purchasing.models import Supplier
+from orders.models import (
+    LineReservation,
+    OrderEvent,
+    SalesOrder,
+    SalesOrderLine,
+    SalesReturn,
+    Shipment,
+)
+from purchasing.models import PurchaseOrder, Supplier
 
 pytestmark = pytest.mark.django_db
 
@@ -76,8 +83,16 @@ def test_seed_demo_puts_orders_in_every_state():
     stories = SalesOrder.objects.filter(channel__isnull=True)
     counts = dict(stories.values_list("status").annotate(n=Count("pk")).order_by())
     assert set(counts) == set(SalesOrder.Status.values)
-    assert sum(counts.values()) == ORDERS
+    # Plus one order that shows a backorder waiting for a purchase order.
+    assert sum(counts.values()) == ORDERS + 1
     assert SalesOrder.objects.filter(channel__code="tmall").count() == 3
+    assert SalesOrder.objects.filter(lines__quantity_backordered__gt=0).exists()
+    purchase_statuses = set(PurchaseOrder.objects.values_list("status", flat=True))
+    assert {PurchaseOrder.Status.SENT, PurchaseOrder.Status.PARTIALLY_RECEIVED} <= purchase_statuses
+    assert set(SalesReturn.objects.values_list("status", flat=True)) == {
+        SalesReturn.Status.RECEIVED,
+        SalesReturn.Status.REQUESTED,
+    }
 
 
 def test_seed_demo_a_second_time_changes_nothing():
@@ -98,8 +113,8 @@ def test_seed_demo_completes_a_partly_seeded_database():
 
     assert "demo data already present" not in output
     stories = SalesOrder.objects.filter(channel__isnull=True)
-    assert stories.count() == 12
-    assert stories.values("customer_reference").distinct().count() == 12
+    assert stories.exclude(customer_reference="").count() == 12
+    assert stories.values("customer_reference").distinct().count() == 13
     for label in ["accounts.User", "customers.Customer", "inventory.Product", "inventory.Carrier"]:
         assert row_counts()[label] == master[label]
 
@@ -126,7 +141,9 @@ def test_seed_demo_leaves_stock_that_matches_its_ledger_and_can_be_ordered():
         assert level.on_hand == ledger[key]
         assert level.reserved == held.get(key, 0)
     shanghai = StockLevel.objects.filter(warehouse__code="SH")
-    assert not shanghai.filter(on_hand__lte=F("reserved")).exists()
+    # Everything can be ordered, except the product the demo backorder waits for.
+    assert not shanghai.filter(on_hand__lte=F("reserved"), backordered=0).exists()
+    assert shanghai.filter(backordered__gt=0).count() == 1
     assert shanghai.filter(on_hand__lt=F("product__reorder_point")).exists()
 
 
