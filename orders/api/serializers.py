@@ -101,6 +101,7 @@ class OrderLineSerializer(serializers.ModelSerializer):
             "price_rule_name",
             "net_amount",
             "tax_amount",
+            "quantity_backordered",
             "quantity_shipped",
         ]
 

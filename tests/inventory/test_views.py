@@ -47,7 +47,7 @@ def test_warehouse_books_an_adjustment(client, users, products, warehouse):
         (
             "adjust",
             {"adjust-quantity": "3", "adjust-reason_code": "lost", "adjust-comment": ""},
-            "这个字段是必填项。",
+            "该字段是必填项。",
         ),
         ("transfer", {"transfer-quantity": "-4"}, "确保该值大于或等于1。"),
         ("transfer", {"transfer-quantity": "4", "same": "1"}, "调拨需要两个不同的仓库。"),

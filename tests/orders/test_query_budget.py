@@ -50,6 +50,7 @@ def test_a_backordered_line_costs_one_more_statement(users, customer, warehouse)
         warehouse=warehouse,
         lines=[LineInput(product_id=p.pk, quantity=100) for p in products],
     )
+    webhook_subscriptions_active()  # steady state, as above
     with CaptureQueriesContext(connection) as submit:
         order = order_submit(order_id=order.pk, actor=users["sales"])
     statements = [
