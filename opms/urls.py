@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from opms.core.views import healthz_view
+from opms.core.views import healthz_view, server_error_view
 from reports.views import home_view
 
 urlpatterns = [
@@ -21,3 +21,5 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler500 = server_error_view
