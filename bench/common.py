@@ -53,17 +53,18 @@ def result_write(name: str, payload: dict) -> Path:
 
 
 def progress(message: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+    print(f"[{time.strftime('%H:%M:%S', time.gmtime())}] {message}", flush=True)
 
 
-def bench_world(warehouse_code: str = "BW0"):
-    """The sales rep, customer, warehouse and the first 200 products of the bench seed."""
+def bench_world(warehouse_code: str = "BW0", client: int = 0):
+    """The sales rep, a customer of theirs (one per client: concurrent clients order for
+    different customers, as a sales floor does), a warehouse and 200 bench products."""
     from customers.models import Customer
     from inventory.models import Product, Warehouse
     from opms.accounts.models import User
 
     user = User.objects.get(username=SALES_USER)
-    customer = Customer.objects.filter(sales_rep=user, is_active=True).order_by("pk").first()
+    customer = Customer.objects.filter(sales_rep=user, is_active=True).order_by("pk")[client]
     warehouse = Warehouse.objects.get(code=warehouse_code)
     products = list(
         Product.objects.filter(sku__startswith="BENCH-P-").order_by("pk").values_list(

@@ -26,12 +26,13 @@ def main() -> None:
     from opms.core.errors import DomainError
     from orders.services import LineInput, order_create, order_submit
 
-    user, customer, warehouse, _ = bench_world()
+    user, _, warehouse, _ = bench_world()
+    customers = [bench_world(client=args.seed * args.threads + n)[1] for n in range(args.threads)]
     hot = json.loads(args.hot)
     latencies, refused, failures = [], [0], {}
     lock = threading.Lock()
 
-    def client(seed: int) -> None:
+    def client(seed: int, customer) -> None:
         rng = random.Random(seed)
         time.sleep(max(0.0, args.start_at - time.time()))
         deadline = time.time() + args.seconds
@@ -58,7 +59,7 @@ def main() -> None:
         connection.close()
 
     threads = [
-        threading.Thread(target=client, args=(args.seed * 1000 + n,)) for n in range(args.threads)
+        threading.Thread(target=client, args=(args.seed * 1000 + n, customers[n])) for n in range(args.threads)
     ]
     for thread in threads:
         thread.start()

@@ -30,7 +30,10 @@ def main() -> None:
         lines = [(pk, sku, rng.randint(1, 5)) for pk, sku in rng.sample(world["products"], 5)]
         started = time.perf_counter()
         accepted = place(
-            session, customer_id=world["customer"], warehouse_id=world["warehouse"], lines=lines
+            session,
+            customer_id=world["customers"][args.seed % len(world["customers"])],
+            warehouse_id=world["warehouse"],
+            lines=lines,
         )
         if accepted:
             latencies.append(time.perf_counter() - started)

@@ -106,6 +106,7 @@ def world_json() -> dict:
         "username": user.username,
         "password": BENCH_PASSWORD,
         "customer": customer.pk,
+        "customers": [bench_world(client=n)[1].pk for n in range(8)],
         "warehouse": warehouse.pk,
         "products": [list(p) for p in products],
     }
@@ -163,7 +164,7 @@ def bench_service(cfg: Config, clients: int, statements: int) -> Row:
             processes_run(
                 [
                     [PYTHON, "service_worker.py", "--start-at", str(start_at),
-                     "--seconds", str(cfg.seconds), "--seed", str(repeat * 100 + n)]
+                     "--seconds", str(cfg.seconds), "--seed", str(repeat * 10 + n)]
                     for n in range(clients)
                 ]
             )
@@ -345,7 +346,7 @@ def bench_contention(cfg: Config) -> Row:
             [
                 [PYTHON, "contention_worker.py", "--start-at", str(start_at), "--seconds",
                  str(cfg.seconds), "--threads", str(CONTENTION_CLIENTS // processes),
-                 "--seed", str(repeat * 100 + n), "--hot", json.dumps(ids)]
+                 "--seed", str(n), "--hot", json.dumps(ids)]
                 for n in range(processes)
             ]
         )
@@ -399,6 +400,8 @@ AGEING_URLS = ["finance:ageing", "reports:ageing", "reports:ar_ageing", "finance
 def page_specs(cfg: Config) -> list[tuple[str, str, list[str], dict, str]]:
     from datetime import date, timedelta
 
+    from django.utils import timezone
+
     from orders.models import SalesOrderLine
 
     twenty = (
@@ -406,11 +409,24 @@ def page_specs(cfg: Config) -> list[tuple[str, str, list[str], dict, str]]:
             "order_id", flat=True
         ).first()
     )
+    from opms.core.pagination import _encode
+    from orders.models import SalesOrder
+
     deep = (date.today() - timedelta(days=900)).isoformat()
+    # A keyset cursor two years down the list, as if the user had paged that far.
+    row = (
+        SalesOrder.objects.filter(created_at__lte=timezone.now() - timedelta(days=730))
+        .order_by("-created_at", "-pk")
+        .values_list("created_at", "pk")
+        .first()
+    )
+    cursor = _encode(list(row)) if row else ""
     year = date.today().year - 1
     return [
         ("page_order_list_status", "bench-manager", ["orders:list"], {}, "status=approved"),
-        ("page_order_list_deep", "bench-manager", ["orders:list"], {},
+        ("page_order_list_deep_cursor", "bench-manager", ["orders:list"], {},
+         f"cursor={cursor}"),
+        ("page_order_list_status_date_to", "bench-manager", ["orders:list"], {},
          f"status=closed&order_date_to={deep}"),
         ("page_order_list_by_total", "bench-manager", ["orders:list"], {}, "sort=-total"),
         ("page_order_list_sales_rep", SALES_USER, ["orders:list"], {}, ""),
@@ -424,7 +440,7 @@ def page_specs(cfg: Config) -> list[tuple[str, str, list[str], dict, str]]:
 
 
 def bench_pages(cfg: Config) -> list[Row]:
-    from django.db import connection
+    from django.db import connection, reset_queries
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import NoReverseMatch, reverse
@@ -452,6 +468,7 @@ def bench_pages(cfg: Config) -> list[Row]:
         client = Client()
         client.force_login(User.objects.get(username=username))
         client.get(url)  # warm-up: templates, connection, caches
+        reset_queries()  # each request resets the log; start the capture from zero
         with CaptureQueriesContext(connection) as queries:
             status = client.get(url).status_code
         latencies = []

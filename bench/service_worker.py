@@ -20,7 +20,7 @@ def main() -> None:
     from opms.core.errors import DomainError
     from orders.services import LineInput, order_create, order_submit
 
-    user, customer, warehouse, products = bench_world()
+    user, customer, warehouse, products = bench_world(client=args.seed)
     rng = random.Random(args.seed)
     latencies, errors = [], {}
     time.sleep(max(0.0, args.start_at - time.time()))
