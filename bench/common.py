@@ -67,8 +67,8 @@ def bench_world(warehouse_code: str = "BW0", client: int = 0):
     customer = Customer.objects.filter(sales_rep=user, is_active=True).order_by("pk")[client]
     warehouse = Warehouse.objects.get(code=warehouse_code)
     products = list(
-        Product.objects.filter(sku__startswith="BENCH-P-").order_by("pk").values_list(
-            "pk", "sku"
-        )[:200]
+        Product.objects.filter(sku__startswith="BENCH-P-")
+        .order_by("pk")
+        .values_list("pk", "sku")[:200]
     )
     return user, customer, warehouse, products

@@ -43,7 +43,9 @@ def main() -> None:
             ]
             started = time.perf_counter()
             try:
-                order = order_create(actor=user, customer=customer, warehouse=warehouse, lines=lines)
+                order = order_create(
+                    actor=user, customer=customer, warehouse=warehouse, lines=lines
+                )
                 order_submit(order_id=order.pk, actor=user)
             except DomainError:
                 with lock:
@@ -59,7 +61,8 @@ def main() -> None:
         connection.close()
 
     threads = [
-        threading.Thread(target=client, args=(args.seed * 1000 + n, customers[n])) for n in range(args.threads)
+        threading.Thread(target=client, args=(args.seed * 1000 + n, customers[n]))
+        for n in range(args.threads)
     ]
     for thread in threads:
         thread.start()

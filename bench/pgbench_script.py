@@ -107,7 +107,8 @@ INSERT INTO core_documentsequence (prefix, year, last_value) VALUES ('PGB', 2000
   RETURNING last_value AS seq \\gset
 SELECT credit_limit_amount, receivable_amount, open_order_amount FROM customers_customer
   WHERE id = :customer FOR UPDATE;
-INSERT INTO orders_salesorder ({order_columns}) VALUES ({order_values}) RETURNING id AS order_id \\gset
+INSERT INTO orders_salesorder ({order_columns})
+  VALUES ({order_values}) RETURNING id AS order_id \\gset
 INSERT INTO orders_salesorderline ({line_columns}) VALUES {", ".join(lines)};
 UPDATE inventory_stocklevel SET reserved = reserved + 1 WHERE id IN (
   SELECT id FROM inventory_stocklevel WHERE warehouse_id = :warehouse

@@ -136,10 +136,10 @@ def runs_summarise(runs: list[dict], seconds: float) -> dict:
 
 
 def statements_per_order() -> int:
+    from common import bench_world
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from common import bench_world
     from orders.services import LineInput, order_create, order_submit
 
     user, customer, warehouse, products = bench_world()
@@ -163,15 +163,25 @@ def bench_service(cfg: Config, clients: int, statements: int) -> Row:
         runs += [
             processes_run(
                 [
-                    [PYTHON, "service_worker.py", "--start-at", str(start_at),
-                     "--seconds", str(cfg.seconds), "--seed", str(repeat * 10 + n)]
+                    [
+                        PYTHON,
+                        "service_worker.py",
+                        "--start-at",
+                        str(start_at),
+                        "--seconds",
+                        str(cfg.seconds),
+                        "--seed",
+                        str(repeat * 10 + n),
+                    ]
                     for n in range(clients)
                 ]
             )
         ]
     merged = [
-        {"latencies": [v for out in run for v in out["latencies"]],
-         "errors": [out["errors"] for out in run]}
+        {
+            "latencies": [v for out in run for v in out["latencies"]],
+            "errors": [out["errors"] for out in run],
+        }
         for run in runs
     ]
     summary = runs_summarise(merged, cfg.seconds)
@@ -222,14 +232,29 @@ def gunicorn_env() -> dict:
 def bench_http(cfg: Config, world: dict) -> list[Row]:
     env = gunicorn_env()
     subprocess.run(
-        [PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"], cwd=ROOT, env=env,
+        [PYTHON, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+        cwd=ROOT,
+        env=env,
         check=True,
     )
     server = subprocess.Popen(
-        [str(Path(PYTHON).parent / "gunicorn"), "opms.wsgi", "--config",
-         str(ROOT / "opms" / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{HTTP_PORT}",
-         "--workers", "4", "--access-logfile", "/dev/null"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        [
+            str(Path(PYTHON).parent / "gunicorn"),
+            "opms.wsgi",
+            "--config",
+            str(ROOT / "opms" / "gunicorn.conf.py"),
+            "--bind",
+            f"127.0.0.1:{HTTP_PORT}",
+            "--workers",
+            "4",
+            "--access-logfile",
+            "/dev/null",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     rows = []
     try:
@@ -247,16 +272,30 @@ def bench_http(cfg: Config, world: dict) -> list[Row]:
                 start_at = time.time() + 3
                 outputs = processes_run(
                     [
-                        [PYTHON, "http_worker.py", "--port", str(HTTP_PORT), "--target",
-                         cfg.http_target, "--start-at", str(start_at), "--seconds",
-                         str(cfg.seconds), "--seed", str(repeat * 100 + n), "--world",
-                         json.dumps(world)]
+                        [
+                            PYTHON,
+                            "http_worker.py",
+                            "--port",
+                            str(HTTP_PORT),
+                            "--target",
+                            cfg.http_target,
+                            "--start-at",
+                            str(start_at),
+                            "--seconds",
+                            str(cfg.seconds),
+                            "--seed",
+                            str(repeat * 100 + n),
+                            "--world",
+                            json.dumps(world),
+                        ]
                         for n in range(clients)
                     ]
                 )
                 runs.append(
-                    {"latencies": [v for out in outputs for v in out["latencies"]],
-                     "errors": [out["errors"] for out in outputs]}
+                    {
+                        "latencies": [v for out in outputs for v in out["latencies"]],
+                        "errors": [out["errors"] for out in outputs],
+                    }
                 )
             summary = runs_summarise(runs, cfg.seconds)
             result_write(
@@ -323,8 +362,9 @@ def oversold(ids: list[int], warehouse) -> dict:
     for level in StockLevel.objects.filter(product_id__in=ids, warehouse=warehouse):
         over += max(0, level.reserved - level.on_hand)
         held = (
-            LineReservation.objects.filter(product_id=level.product_id, warehouse=warehouse)
-            .aggregate(total=Sum("quantity"))["total"]
+            LineReservation.objects.filter(
+                product_id=level.product_id, warehouse=warehouse
+            ).aggregate(total=Sum("quantity"))["total"]
             or 0
         )
         mismatched += abs(held - level.reserved)
@@ -344,9 +384,20 @@ def bench_contention(cfg: Config) -> Row:
         start_at = time.time() + 6
         outputs = processes_run(
             [
-                [PYTHON, "contention_worker.py", "--start-at", str(start_at), "--seconds",
-                 str(cfg.seconds), "--threads", str(CONTENTION_CLIENTS // processes),
-                 "--seed", str(n), "--hot", json.dumps(ids)]
+                [
+                    PYTHON,
+                    "contention_worker.py",
+                    "--start-at",
+                    str(start_at),
+                    "--seconds",
+                    str(cfg.seconds),
+                    "--threads",
+                    str(CONTENTION_CLIENTS // processes),
+                    "--seed",
+                    str(n),
+                    "--hot",
+                    json.dumps(ids),
+                ]
                 for n in range(processes)
             ]
         )
@@ -360,7 +411,9 @@ def bench_contention(cfg: Config) -> Row:
         checks.append(oversold(ids, warehouse))
     summary = runs_summarise(runs, cfg.seconds)
     attempts_per_second = [round(run["attempts"] / cfg.seconds, 1) for run in runs]
-    oversell = sum(check["oversold_units"] + check["reservation_mismatch_units"] for check in checks)
+    oversell = sum(
+        check["oversold_units"] + check["reservation_mismatch_units"] for check in checks
+    )
     result_write(
         name,
         {
@@ -394,25 +447,31 @@ def bench_contention(cfg: Config) -> Row:
 
 # (benchmark, user, URL name or candidates, kwargs or query) — add pages here.
 SALES_REPORT_URLS = ["reports:sales", "reports:sales_report", "reports:sales_year"]
-AGEING_URLS = ["finance:ageing", "reports:ageing", "reports:ar_ageing", "finance:receivables_ageing"]
+AGEING_URLS = [
+    "finance:ageing",
+    "reports:ageing",
+    "reports:ar_ageing",
+    "finance:receivables_ageing",
+]
 
 
 def page_specs(cfg: Config) -> list[tuple[str, str, list[str], dict, str]]:
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from django.utils import timezone
 
     from orders.models import SalesOrderLine
 
     twenty = (
-        SalesOrderLine.objects.filter(line_no=20).order_by("-order_id").values_list(
-            "order_id", flat=True
-        ).first()
+        SalesOrderLine.objects.filter(line_no=20)
+        .order_by("-order_id")
+        .values_list("order_id", flat=True)
+        .first()
     )
     from opms.core.pagination import _encode
     from orders.models import SalesOrder
 
-    deep = (date.today() - timedelta(days=900)).isoformat()
+    deep = (timezone.localdate() - timedelta(days=900)).isoformat()
     # A keyset cursor two years down the list, as if the user had paged that far.
     row = (
         SalesOrder.objects.filter(created_at__lte=timezone.now() - timedelta(days=730))
@@ -421,13 +480,17 @@ def page_specs(cfg: Config) -> list[tuple[str, str, list[str], dict, str]]:
         .first()
     )
     cursor = _encode(list(row)) if row else ""
-    year = date.today().year - 1
+    year = timezone.localdate().year - 1
     return [
         ("page_order_list_status", "bench-manager", ["orders:list"], {}, "status=approved"),
-        ("page_order_list_deep_cursor", "bench-manager", ["orders:list"], {},
-         f"cursor={cursor}"),
-        ("page_order_list_status_date_to", "bench-manager", ["orders:list"], {},
-         f"status=closed&order_date_to={deep}"),
+        ("page_order_list_deep_cursor", "bench-manager", ["orders:list"], {}, f"cursor={cursor}"),
+        (
+            "page_order_list_status_date_to",
+            "bench-manager",
+            ["orders:list"],
+            {},
+            f"status=closed&order_date_to={deep}",
+        ),
         ("page_order_list_by_total", "bench-manager", ["orders:list"], {}, "sort=-total"),
         ("page_order_list_sales_rep", SALES_USER, ["orders:list"], {}, ""),
         ("page_order_detail_20_lines", "bench-manager", ["orders:detail"], {"pk": twenty}, ""),
@@ -481,13 +544,25 @@ def bench_pages(cfg: Config) -> list[Row]:
         slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
         result_write(
             name,
-            {"url": url, "user": username, "status": status, "queries": len(queries),
-             "slowest_queries": slowest, **summary},
+            {
+                "url": url,
+                "user": username,
+                "status": status,
+                "queries": len(queries),
+                "slowest_queries": slowest,
+                **summary,
+            },
         )
         rows.append(
-            Row(name, "", f"{summary['p50_ms']} ms", f"{summary['p95_ms']} ms",
-                str(len(queries)), budgets.get(name, "p95 < 100 ms"),
-                "" if status == 200 else f"HTTP {status}")
+            Row(
+                name,
+                "",
+                f"{summary['p50_ms']} ms",
+                f"{summary['p95_ms']} ms",
+                str(len(queries)),
+                budgets.get(name, "p95 < 100 ms"),
+                "" if status == 200 else f"HTTP {status}",
+            )
         )
     return rows
 
@@ -518,9 +593,23 @@ def bench_pgbench(cfg: Config) -> list[Row]:
             logs = Path(f"/tmp/opms-pgbench-{os.getpid()}")
             shutil.rmtree(logs, ignore_errors=True)
             logs.mkdir()
-            command = ["pgbench", "-n", "-M", "prepared", "-f", str(path), "-c", str(clients),
-                       "-j", str(clients), "-T", str(int(cfg.seconds)), "-l",
-                       "--log-prefix", str(logs / "tx")]
+            command = [
+                "pgbench",
+                "-n",
+                "-M",
+                "prepared",
+                "-f",
+                str(path),
+                "-c",
+                str(clients),
+                "-j",
+                str(clients),
+                "-T",
+                str(int(cfg.seconds)),
+                "-l",
+                "--log-prefix",
+                str(logs / "tx"),
+            ]
             for key, value in variables().items():
                 command += ["-D", f"{key}={value}"]
             output = subprocess.run(
@@ -534,12 +623,24 @@ def bench_pgbench(cfg: Config) -> list[Row]:
         summary = latency_summary(latencies)
         result_write(
             name,
-            {"clients": clients, "script": "bench/order_tx.sql", "tps_per_run": tps_runs,
-             "orders_per_second_median": median(tps_runs), **summary},
+            {
+                "clients": clients,
+                "script": "bench/order_tx.sql",
+                "tps_per_run": tps_runs,
+                "orders_per_second_median": median(tps_runs),
+                **summary,
+            },
         )
         rows.append(
-            Row(name, f"{median(tps_runs)} orders/s", f"{summary['p50_ms']} ms",
-                f"{summary['p95_ms']} ms", "", "ceiling", "raw SQL, same order transaction")
+            Row(
+                name,
+                f"{median(tps_runs)} orders/s",
+                f"{summary['p50_ms']} ms",
+                f"{summary['p95_ms']} ms",
+                "",
+                "ceiling",
+                "raw SQL, same order transaction",
+            )
         )
     return rows
 
@@ -564,8 +665,9 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, help="length of each throughput run")
     parser.add_argument("--repeat", type=int, help="runs per throughput benchmark")
     parser.add_argument("--http-target", default="form", choices=["form", "api"])
-    parser.add_argument("--only", default="", help="comma list: service,http,contention,"
-                        "pages,import,pgbench")
+    parser.add_argument(
+        "--only", default="", help="comma list: service,http,contention,pages,import,pgbench"
+    )
     args = parser.parse_args()
     cfg = Config(
         orders=args.orders or (20_000 if args.quick else 1_000_000),

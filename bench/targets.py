@@ -38,8 +38,9 @@ class Session:
         status, headers, _ = self.request(
             "POST",
             "/accounts/login/",
-            body=urlencode({"username": username, "password": password,
-                            "csrfmiddlewaretoken": token}),
+            body=urlencode(
+                {"username": username, "password": password, "csrfmiddlewaretoken": token}
+            ),
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
         if status != 302:

@@ -153,7 +153,12 @@ REDIS_URL = env.str("REDIS_URL", default="")
 BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {"visibility_timeout": 3600}
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict = {
+        "visibility_timeout": 3600,
+        # Fail fast when Redis is away: web requests must not wait for it (opms.core.queue).
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+    }
 else:
     for sub in ("in", "processed"):
         (BROKER_DIR / sub).mkdir(parents=True, exist_ok=True)
@@ -197,8 +202,12 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", NONCE, "'unsafe-hashes'",
-                       "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='"],
+        "script-src": [
+            "'self'",
+            NONCE,
+            "'unsafe-hashes'",
+            "'sha256-osjxnKEPL/pQJbFk1dKsF7PYFmTyMWGmVSiL9inhxJY='",
+        ],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:"],
         "font-src": ["'self'", "data:"],

@@ -18,16 +18,22 @@ ROOT = Path(__file__).resolve().parents[2]
 # The stock and money invariants of DESIGN.md, as queries that return the offending rows.
 INVARIANTS = {
     "on hand is the ledger": """
-        SELECT s.id FROM inventory_stocklevel s WHERE s.on_hand <> (SELECT COALESCE(sum(m.quantity), 0)
-        FROM inventory_stockmove m WHERE m.product_id = s.product_id AND m.warehouse_id = s.warehouse_id)""",
+        SELECT s.id FROM inventory_stocklevel s
+        WHERE s.on_hand <> (SELECT COALESCE(sum(m.quantity), 0) FROM inventory_stockmove m
+                            WHERE m.product_id = s.product_id
+                              AND m.warehouse_id = s.warehouse_id)""",
     "reserved is the open reservations": """
-        SELECT s.id FROM inventory_stocklevel s WHERE s.reserved <> (SELECT COALESCE(sum(r.quantity), 0)
-        FROM orders_linereservation r WHERE r.product_id = s.product_id AND r.warehouse_id = s.warehouse_id)
-        OR s.reserved > s.on_hand""",
+        SELECT s.id FROM inventory_stocklevel s
+        WHERE s.reserved > s.on_hand
+           OR s.reserved <> (SELECT COALESCE(sum(r.quantity), 0) FROM orders_linereservation r
+                             WHERE r.product_id = s.product_id
+                               AND r.warehouse_id = s.warehouse_id)""",
     "order total is its lines": """
-        SELECT o.id FROM orders_salesorder o WHERE o.total_amount <> (SELECT COALESCE(sum(l.net_amount + l.tax_amount), 0)
-        FROM orders_salesorderline l WHERE l.order_id = o.id)""",
-    "order numbers are unique": "SELECT number FROM orders_salesorder GROUP BY number HAVING count(*) > 1",
+        SELECT o.id FROM orders_salesorder o
+        WHERE o.total_amount <> (SELECT COALESCE(sum(l.net_amount + l.tax_amount), 0)
+                                 FROM orders_salesorderline l WHERE l.order_id = o.id)""",
+    "order numbers are unique": """
+        SELECT number FROM orders_salesorder GROUP BY number HAVING count(*) > 1""",
 }
 
 

@@ -172,16 +172,12 @@ def master_data_ensure() -> Masters:
     reps = [user(f"bench-sales-{n:02d}", "sales", teams[n % TEAMS]) for n in range(REPS)]
 
     warehouses = [
-        Warehouse.objects.get_or_create(code=f"BW{n}", defaults={"name": f"Bench warehouse {n}"})[
-            0
-        ]
+        Warehouse.objects.get_or_create(code=f"BW{n}", defaults={"name": f"Bench warehouse {n}"})[0]
         for n in range(WAREHOUSES)
     ]
     carrier = Carrier.objects.get_or_create(code="BENCH", defaults={"name": "Bench carrier"})[0]
     categories = [
-        ProductCategory.objects.get_or_create(code=f"BC{n:02d}", defaults={"name": f"Bench {n}"})[
-            0
-        ]
+        ProductCategory.objects.get_or_create(code=f"BC{n:02d}", defaults={"name": f"Bench {n}"})[0]
         for n in range(20)
     ]
     if not Product.objects.filter(sku__startswith="BENCH-P-").exists():
@@ -361,7 +357,8 @@ def _orders(bases: Bases) -> int:
             "paid_amount": "CASE WHEN o.status = 'closed' THEN t.net + t.tax ELSE 0 END",
             "approval_reason": "CASE WHEN o.status = 'pending_approval' "
             "THEN 'Order total reaches the approval threshold' ELSE '' END",
-            "cancel_reason": "CASE WHEN o.status = 'cancelled' THEN 'Customer withdrew' ELSE '' END",
+            "cancel_reason": "CASE WHEN o.status = 'cancelled' "
+            "THEN 'Customer withdrew' ELSE '' END",
             "created_at": t,
             "submitted_at": f"CASE WHEN o.status = 'draft' THEN NULL "
             f"ELSE {t} + interval '10 minutes' END",
@@ -461,7 +458,7 @@ def _shipments(bases: Bases, masters: Masters) -> int:
         Shipment,
         {
             "id": f"{bases.shipment} + o.g",
-            "number": f"'SH-' || o.year || '-' || lpad(o.seq::text, 6, '0')",
+            "number": "'SH-' || o.year || '-' || lpad(o.seq::text, 6, '0')",
             "order": "o.id",
             "warehouse": "o.warehouse_id",
             "status": "CASE WHEN o.status = 'closed' THEN 'delivered' ELSE 'confirmed' END",
@@ -697,6 +694,6 @@ def _numbering() -> int:
 
 def _analyze() -> int:
     with connection.cursor() as cursor:
-        for model in [*BIG_TABLES, LineReservation, StockMove, StockLevel, Customer]:
+        for model in [*BIG_TABLES, LineReservation, ApprovalStep, StockMove, StockLevel, Customer]:
             cursor.execute(f"ANALYZE {model._meta.db_table}")
     return 0
