@@ -19,14 +19,20 @@ class Session:
     def __init__(self, host: str, port: int) -> None:
         self.connection = http.client.HTTPConnection(host, port, timeout=30)
         self.cookies: dict[str, str] = {}
+        self.last_status = 0
 
     def request(self, method: str, path: str, body=None, headers=None):
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         self.connection.request(method, path, body=body, headers=headers)
-        response = self.connection.getresponse()
+        try:
+            response = self.connection.getresponse()
+        except (http.client.RemoteDisconnected, ConnectionError):
+            self.connection.close()
+            raise
         data = response.read()
+        self.last_status = response.status
         for value in response.headers.get_all("Set-Cookie") or []:
             for key, morsel in SimpleCookie(value).items():
                 self.cookies[key] = morsel.value

@@ -158,6 +158,9 @@ if REDIS_URL:
         # Fail fast when Redis is away: web requests must not wait for it (opms.core.queue).
         "socket_connect_timeout": 2,
         "socket_timeout": 5,
+        "max_retries": 1,
+        "interval_start": 0,
+        "interval_step": 0.2,
     }
 else:
     for sub in ("in", "processed"):
