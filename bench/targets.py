@@ -20,19 +20,21 @@ class Session:
         self.connection = http.client.HTTPConnection(host, port, timeout=30)
         self.cookies: dict[str, str] = {}
         self.last_status = 0
+        self.last_body = b""
 
     def request(self, method: str, path: str, body=None, headers=None):
         headers = dict(headers or {})
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self.connection.request(method, path, body=body, headers=headers)
         try:
+            self.connection.request(method, path, body=body, headers=headers)
             response = self.connection.getresponse()
-        except (http.client.RemoteDisconnected, ConnectionError):
-            self.connection.close()
+        except (http.client.HTTPException, OSError):
+            self.connection.close()  # the next request opens a fresh connection
             raise
         data = response.read()
         self.last_status = response.status
+        self.last_body = data
         for value in response.headers.get_all("Set-Cookie") or []:
             for key, morsel in SimpleCookie(value).items():
                 self.cookies[key] = morsel.value
