@@ -21,4 +21,4 @@ COPY --from=assets /app/node_modules/bootstrap/dist/css/bootstrap.min.css.map st
 RUN SECRET_KEY=build DEBUG=0 python manage.py compilemessages -v 0 \
     && SECRET_KEY=build DEBUG=0 python manage.py collectstatic --no-input -v 0
 EXPOSE 8000
-CMD ["gunicorn", "opms.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "opms.wsgi", "--config", "opms/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "4"]
