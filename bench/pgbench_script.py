@@ -58,10 +58,9 @@ def script_write(path):
             "approved_at": "now()",
         },
     )
-    line_columns, _ = _columns(SalesOrderLine, {})
     lines = []
     for n in range(1, 6):
-        _, values = _columns(
+        line_columns, values = _columns(
             SalesOrderLine,
             {
                 "order": ":order_id",

@@ -688,24 +688,31 @@ def main() -> None:
     progress(f"bench on {os.environ['DATABASE_URL']} ({'quick' if args.quick else 'full'})")
     database_ensure(cfg)
 
-    def wanted(part: str) -> bool:
-        return not cfg.only or part in cfg.only
-
     rows: list[Row] = []
     world = world_json()
-    if wanted("service"):
+
+    def run(part: str, benchmark) -> None:
+        """One failing benchmark is reported in the table; the others still run."""
+        if cfg.only and part not in cfg.only:
+            return
+        try:
+            result = benchmark()
+        except Exception as error:  # noqa: BLE001 - reported, not fatal
+            progress(f"{part}: failed: {error!r}")
+            rows.append(Row(part, note=f"FAILED: {error!r}"[:120]))
+            return
+        rows.extend(result if isinstance(result, list) else [result])
+
+    def service():
         statements = statements_per_order()
-        rows += [bench_service(cfg, 1, statements), bench_service(cfg, 4, statements)]
-    if wanted("http"):
-        rows += bench_http(cfg, world)
-    if wanted("contention"):
-        rows.append(bench_contention(cfg))
-    if wanted("pages"):
-        rows += bench_pages(cfg)
-    if wanted("import"):
-        rows.append(bench_import(cfg))
-    if wanted("pgbench"):
-        rows += bench_pgbench(cfg)
+        return [bench_service(cfg, 1, statements), bench_service(cfg, 4, statements)]
+
+    run("service", service)
+    run("http", lambda: bench_http(cfg, world))
+    run("contention", lambda: bench_contention(cfg))
+    run("pages", lambda: bench_pages(cfg))
+    run("import", lambda: bench_import(cfg))
+    run("pgbench", lambda: bench_pgbench(cfg))
     elapsed = time.perf_counter() - started
     print()
     print(table(rows))

@@ -153,3 +153,26 @@ def test_pdfs_never_fetch_remote_or_local_files_outside_static(url):
 def test_pdfs_read_our_static_files_from_disk():
     response = LocalURLFetcher().fetch("http://testserver/static/vendor/bootstrap.min.css")
     assert response is not None
+
+
+def test_uploads_are_checked_for_size_kind_and_content(settings):
+    from django.core.exceptions import ValidationError
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from opms.core.uploads import upload_check
+
+    settings.OPMS_UPLOAD_MAX_BYTES = 1024
+    good = SimpleUploadedFile("orders.csv", b"sku,quantity\nA-1,2\n")
+    assert upload_check(good, kinds={"csv", "xlsx"}) is good
+
+    refused = {
+        "upload_too_large": SimpleUploadedFile("big.csv", b"x" * 1025),
+        "upload_kind": SimpleUploadedFile("run.exe", b"MZ"),
+        "upload_content": SimpleUploadedFile("fake.xlsx", b"not a zip"),
+    }
+    for code, upload in refused.items():
+        with pytest.raises(ValidationError) as error:
+            upload_check(upload, kinds={"csv", "xlsx"})
+        assert error.value.code == code
+    with pytest.raises(ValidationError):
+        upload_check(SimpleUploadedFile("binary.csv", b"a\x00b"), kinds={"csv"})
