@@ -13,6 +13,7 @@ reservations, the customers' exposure figures and the number sequences are made 
 with the documents, so the invariants hold and the app keeps working afterwards.
 """
 
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -44,6 +45,8 @@ from reports.management.bench.sql import (
 )
 
 PASSWORD = "opms-bench"
+# A million orders get 5,000 products and 20,000 customers; smaller runs proportionally
+# fewer (at least 50 and 100), so a quick run or a test seeds in seconds.
 PRODUCTS = 5000
 CUSTOMERS = 20000
 REPS = 50
@@ -51,8 +54,17 @@ TEAMS = 5
 WAREHOUSES = 3
 MAX_LINES = 20
 YEARS = 3
-# Stride through the product list: coprime with PRODUCTS, so an order's lines are distinct.
+# Stride through the product list, coprime with its length, so an order's lines are distinct.
 PRODUCT_STRIDE = 4729
+
+
+def _stride(products: int) -> int:
+    stride = PRODUCT_STRIDE
+    while math.gcd(stride, products) != 1 or stride % products == 0:
+        stride += 2
+    return stride
+
+
 BIG_TABLES = [
     SalesOrder,
     SalesOrderLine,
@@ -89,7 +101,10 @@ def seed_bench(*, orders: int, write: Callable[[str], None]) -> dict:
         return result
 
     write("master data …")
-    masters = master_data_ensure()
+    masters = master_data_ensure(
+        products=min(PRODUCTS, max(50, orders // 200)),
+        customers=min(CUSTOMERS, max(100, orders // 50)),
+    )
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET LOCAL synchronous_commit = off")
         cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
@@ -151,7 +166,7 @@ class Masters:
     approver_group_id: int
 
 
-def master_data_ensure() -> Masters:
+def master_data_ensure(*, products: int = PRODUCTS, customers: int = CUSTOMERS) -> Masters:
     """Users, teams, warehouses, products and customers with a BENCH- code (idempotent)."""
     groups = {group.name: group for group in Group.objects.all()}
     teams = [Team.objects.get_or_create(name=f"Bench team {n}")[0] for n in range(1, TEAMS + 1)]
@@ -188,7 +203,7 @@ def master_data_ensure() -> Masters:
                 category=categories[n % len(categories)],
                 list_price_amount=Decimal(5 + (n * 37) % 995) + Decimal("0.50"),
             )
-            for n in range(PRODUCTS)
+            for n in range(products)
         )
     if not Customer.objects.filter(code__startswith="BENCH-C-").exists():
         Customer.objects.bulk_create(
@@ -202,7 +217,7 @@ def master_data_ensure() -> Masters:
                     sales_rep=reps[n % REPS],
                     team=reps[n % REPS].team,
                 )
-                for n in range(CUSTOMERS)
+                for n in range(customers)
             ),
             batch_size=2000,
         )
@@ -241,8 +256,15 @@ def _temp_tables(masters: Masters) -> None:
     )
 
 
+def _count(table: str) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {table}")  # noqa: S608 - our temp tables
+        return cursor.fetchone()[0]
+
+
 def _order_plan(orders: int, bases: Bases) -> int:
     """One row per order: who, where, when, which state, how many lines, its number."""
+    products = _count("bench_p")
     count = _execute(
         """
         CREATE TEMP TABLE bench_o ON COMMIT DROP AS
@@ -277,7 +299,7 @@ def _order_plan(orders: int, bases: Bases) -> int:
             "n": orders,
             "span": YEARS * 365 * 86400,
             "days": YEARS * 365,
-            "customers": CUSTOMERS,
+            "customers": _count("bench_c"),
             "base": bases.order,
         },
     )
@@ -303,7 +325,7 @@ def _order_plan(orders: int, bases: Bases) -> int:
                1 + (o.g * 31 + l * 17) % 12 AS quantity, o.discount, o.status,
                round(p.price * (1 + (o.g * 31 + l * 17) % 12), 2) AS gross
         FROM bench_o o CROSS JOIN LATERAL generate_series(1, o.n_lines) AS l
-        JOIN bench_p p ON p.k = (o.g * 7919 + l * {PRODUCT_STRIDE}) % {PRODUCTS}
+        JOIN bench_p p ON p.k = (o.g * 7919 + l * {_stride(products)}) % {products}
         """
     )
     _execute(
