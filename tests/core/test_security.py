@@ -57,6 +57,7 @@ def test_manage_check_deploy_is_clean_with_production_settings():
         "ALLOWED_HOSTS": "opms.example.com",
     }
     env.pop("SESSION_COOKIE_SECURE", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests, never in production
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
