@@ -45,9 +45,10 @@ def median(values: list[float]) -> float:
 
 
 def result_write(name: str, payload: dict) -> Path:
-    RESULTS.mkdir(parents=True, exist_ok=True)
+    folder = RESULTS / "quick" if os.environ.get("OPMS_BENCH_QUICK") else RESULTS
+    folder.mkdir(parents=True, exist_ok=True)
     payload = {"benchmark": name, "finished_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **payload}
-    path = RESULTS / f"{name}.json"
+    path = folder / f"{name}.json"
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
     return path
 
@@ -64,7 +65,8 @@ def bench_world(warehouse_code: str = "BW0", client: int = 0):
     from opms.accounts.models import User
 
     user = User.objects.get(username=SALES_USER)
-    customer = Customer.objects.filter(sales_rep=user, is_active=True).order_by("pk")[client]
+    customers = list(Customer.objects.filter(sales_rep=user, is_active=True).order_by("pk")[:64])
+    customer = customers[client % len(customers)]
     warehouse = Warehouse.objects.get(code=warehouse_code)
     products = list(
         Product.objects.filter(sku__startswith="BENCH-P-")

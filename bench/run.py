@@ -679,6 +679,8 @@ def main() -> None:
     )
     os.environ.setdefault("DATABASE_URL", DEFAULT_DATABASE_URL)
     os.environ.setdefault("REDIS_URL", DEFAULT_REDIS_URL)
+    if args.quick:  # smoke figures go to bench/results/quick/, never over the real ones
+        os.environ["OPMS_BENCH_QUICK"] = "1"
     os.environ["ALLOWED_HOSTS"] = "127.0.0.1,localhost,testserver"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     started = time.perf_counter()
@@ -716,7 +718,8 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     print()
     print(table(rows))
-    print(f"\n{len(rows)} benchmarks in {elapsed / 60:.1f} min; JSON in bench/results/")
+    folder = "bench/results/quick/" if args.quick else "bench/results/"
+    print(f"\n{len(rows)} benchmarks in {elapsed / 60:.1f} min; JSON in {folder}")
 
 
 if __name__ == "__main__":
