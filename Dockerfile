@@ -16,7 +16,9 @@ COPY . .
 COPY --from=assets /app/node_modules/htmx.org/dist/htmx.min.js static/vendor/
 COPY --from=assets /app/node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/
 COPY --from=assets /app/node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/
+COPY --from=assets /app/node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/
+COPY --from=assets /app/node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/
 RUN SECRET_KEY=build DEBUG=0 python manage.py compilemessages -v 0 \
     && SECRET_KEY=build DEBUG=0 python manage.py collectstatic --no-input -v 0
 EXPOSE 8000
-CMD ["gunicorn", "opms.wsgi", "--bind", "0.0.0.0:8000", "--workers", "4", "--access-logfile", "-"]
+CMD ["gunicorn", "opms.wsgi", "--config", "opms/gunicorn.conf.py", "--bind", "0.0.0.0:8000", "--workers", "4"]

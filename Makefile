@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/opms
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/15
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: run install assets fonts messages migrate seed serve test test-deps lint chromium bench clean diagram fuzz
+.PHONY: run install assets fonts messages migrate seed serve test test-deps lint chromium bench bench-quick clean diagram fuzz
 
 run: install assets fonts messages migrate seed serve
 
@@ -31,6 +31,9 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/
+	# The source maps the minified files name: collectstatic (manifest storage) needs them.
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/
 	touch $@
 
 assets: static/vendor/.installed
@@ -79,3 +82,13 @@ clean:
 diagram: install
 	LANGUAGE_CODE=en $(PY) manage.py graph_transitions orders.SalesOrder orders.Shipment finance.Invoice > docs/state-machines.dot
 	LANGUAGE_CODE=en $(PY) manage.py graph_transitions purchasing.PurchaseOrder orders.SalesReturn > docs/state-machines-purchasing-returns.dot
+
+# Benchmarks on PostgreSQL + Redis (seeds BENCH_DATABASE_URL with seed_bench when needed):
+# `make bench` (1M orders, < 20 min), `make bench-quick` (smoke run), `make bench ARGS="--only pages"`.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/opms_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/14
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/run.py $(ARGS)
+
+bench-quick: install
+	DATABASE_URL=$(BENCH_DATABASE_URL)_quick REDIS_URL=$(BENCH_REDIS_URL) $(PY) bench/run.py --quick $(ARGS)

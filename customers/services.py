@@ -1,7 +1,6 @@
 """Writes to customers: creation, exposure figures, complaints and the interaction log."""
 
 from decimal import Decimal
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -18,6 +17,7 @@ from customers.errors import ComplaintStatusNotAllowed, CustomFieldNameClash, Re
 from customers.models import Complaint, CreditAlert, Customer, CustomField, Interaction, PriceRule
 from customers.tasks import credit_alert_notify_task
 from opms.core.money import ZERO
+from opms.core.queue import enqueue_on_commit
 
 
 @transaction.atomic
@@ -156,7 +156,7 @@ def _credit_alert_raise(
             )
     except IntegrityError:
         return
-    transaction.on_commit(partial(credit_alert_notify_task.delay, alert.pk))
+    enqueue_on_commit(credit_alert_notify_task, alert.pk)
 
 
 def credit_alerts_refresh(*, customer_id: int) -> None:

@@ -4,6 +4,7 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import worker_ready
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "opms.settings")
 
@@ -44,4 +45,14 @@ app.conf.beat_schedule = {
         "task": "orders.integration.tasks.idempotency_records_purge_task",
         "schedule": crontab(minute=17),
     },
+    # Tasks kept while the broker was down (opms.core.queue) go out once it is back.
+    "core-pending-tasks-flush": {
+        "task": "opms.core.queue.pending_tasks_flush",
+        "schedule": 60.0,
+    },
 }
+
+
+@worker_ready.connect
+def _flush_pending_tasks(sender=None, **kwargs):
+    sender.app.send_task("opms.core.queue.pending_tasks_flush")

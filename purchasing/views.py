@@ -108,6 +108,8 @@ def purchase_order_detail_view(
 
 
 def _act(request: HttpRequest, pk: int, call, done: str) -> HttpResponse:
+    if not PurchaseOrder.objects.filter(pk=pk).exists():
+        raise Http404(_("No such purchase order."))
     try:
         call()
     except DomainError as failure:

@@ -22,3 +22,23 @@ class DocumentSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}-{self.year}: {self.last_value}"
+
+
+class PendingTask(models.Model):
+    """A Celery task that could not be handed to the broker (Redis down): kept here and
+    sent again by `pending_tasks_flush` (beat, every minute, and when a worker starts)."""
+
+    task = models.CharField(_("task"), max_length=200)
+    args = models.JSONField(_("arguments"), default=list)
+    kwargs = models.JSONField(_("keyword arguments"), default=dict)
+    error = models.CharField(_("last error"), max_length=300, blank=True)
+    attempts = models.PositiveIntegerField(_("attempts"), default=1)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("task waiting for the broker")
+        verbose_name_plural = _("tasks waiting for the broker")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

@@ -73,8 +73,12 @@ def keyset_page(
     if position and len(position) == 2:
         value, pk = position
         op = "lt" if walk_descending else "gt"
+        # The redundant `field <= value` (or >=) is what PostgreSQL can use as an index
+        # bound: with the OR alone it filters row by row from the top of the list, which at
+        # 1M orders costs 300 ms two years down instead of under 1 ms.
         queryset = queryset.filter(
-            Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk})
+            Q(**{f"{field}__{op}e": value})
+            & (Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"pk__{op}": pk}))
         )
 
     rows = list(queryset[: size + 1])

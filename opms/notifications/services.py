@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from opms.core.tasks import enqueue_after_commit
+from opms.core.queue import enqueue_on_commit
 from opms.notifications.events import Channel, Event
 from opms.notifications.models import Notification, NotificationPreference
 
@@ -59,7 +59,7 @@ def notify(
         if wants_mail:
             from opms.notifications.tasks import notification_email_task
 
-            enqueue_after_commit(notification_email_task, notification.pk)
+            enqueue_on_commit(notification_email_task, notification.pk)
     return created
 
 

@@ -1,11 +1,11 @@
 """Writes of batch imports: upload and check, confirm (all rows or none), bulk submit."""
 
 from dataclasses import dataclass
-from functools import partial
 
 from django.db import transaction
 
 from opms.core.errors import DomainError
+from opms.core.queue import enqueue_on_commit
 from orders.errors import ImportNotReady
 from orders.imports.models import ImportBatch
 from orders.imports.processing import (
@@ -31,7 +31,7 @@ def import_upload(*, kind: str, file_name: str, content: bytes, actor) -> Import
         kind=kind, file_name=file_name[:200], content=content, created_by=actor
     )
     if content.count(b"\n") > SYNC_ROW_LIMIT or len(content) > 2_000_000:
-        transaction.on_commit(partial(import_check_task.delay, batch.pk))
+        enqueue_on_commit(import_check_task, batch.pk)
     else:
         import_check(batch_id=batch.pk)
         batch.refresh_from_db()
@@ -48,7 +48,7 @@ def import_confirm_start(*, batch_id: int, actor) -> ImportBatch:
     batch.save(update_fields=["status"])
     progress_set(batch.pk, 0, 1)
     if batch.row_count > SYNC_ROW_LIMIT:
-        transaction.on_commit(partial(import_confirm_task.delay, batch.pk))
+        enqueue_on_commit(import_confirm_task, batch.pk)
     return batch
 
 

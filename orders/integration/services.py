@@ -191,7 +191,7 @@ def _delivery_enqueue(delivery_id: int) -> None:
     # A broker outage must not fail the request that changed the order: the delivery
     # stays pending and webhook_deliveries_sweep queues it again.
     try:
-        webhook_deliver_task.delay(delivery_id)
+        webhook_deliver_task.apply_async((delivery_id,), retry=False)
     except Exception:  # kombu raises many kinds of connection errors
         logger.exception("webhook delivery %s not queued; the sweep retries it", delivery_id)
 

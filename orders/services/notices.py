@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
-from opms.core.tasks import enqueue_after_commit
+from opms.core.queue import enqueue_on_commit
 from opms.notifications.events import TITLES, Event
 from opms.notifications.services import notify
 from orders.models import ApprovalDelegation, ApprovalStep, SalesOrder
@@ -68,7 +68,7 @@ def approval_step_notice_enqueue(*, step_id: int) -> None:
     # orders.tasks imports the services; the task is looked up when it is needed.
     from orders.tasks import approval_step_notify_task
 
-    enqueue_after_commit(approval_step_notify_task, step_id)
+    enqueue_on_commit(approval_step_notify_task, step_id)
 
 
 def order_decided_notify(*, order: SalesOrder, approved: bool, reason: str = "") -> None:

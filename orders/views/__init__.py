@@ -726,6 +726,9 @@ def return_detail_view(
 
 
 def _return_action(request: HttpRequest, pk: int, call, done: str) -> HttpResponse:
+    # Only a return the user may see can be decided or received (404 otherwise).
+    if not selectors.return_list(user=request.user).filter(pk=pk).exists():
+        raise Http404(_("No such return."))
     try:
         call()
     except DomainError as failure:

@@ -13,6 +13,7 @@ from customers.credit import credit_limit_for
 from customers.models import CreditAlert, CreditPolicy, Customer
 from customers.tasks import credit_alert_notify_task
 from finance.services import invoice_create, invoice_issue, payment_record
+from opms.core.queue import enqueue
 from opms.notifications.models import Notification
 from opms.notifications.services import notification_email_send
 from orders.errors import CommentRequired, CreditLimitExceeded, OrderPermissionDenied
@@ -167,7 +168,7 @@ def test_alerts_are_raised_once_per_crossing_and_cleared_when_exposure_falls(
         ORDER_TOTAL,
         Decimal("100.00"),
     )
-    assert [(c.func, c.args) for c in callbacks] == [(credit_alert_notify_task.delay, (near.pk,))]
+    assert [(c.func, c.args) for c in callbacks] == [(enqueue, (credit_alert_notify_task, near.pk))]
 
     second = submit(make_order, products, users, customer)
     assert sorted(

@@ -1,0 +1,103 @@
+"""How an HTTP client places one order: pluggable, so the bench follows the app's front doors.
+
+`form` posts the order entry form (create + submit in one POST, as a sales user does);
+`api` posts JSON to the order-intake API of issue 7 (POST /api/v1/orders/). When the API
+lands, check the payload and the auth in `api_order` and run `make bench HTTP_TARGET=api`.
+Each target returns True when the order was accepted.
+"""
+
+import http.client
+import json
+import re
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode
+
+
+class Session:
+    """A keep-alive HTTP/1.1 connection with a cookie jar (the stdlib is enough)."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.connection = http.client.HTTPConnection(host, port, timeout=30)
+        self.cookies: dict[str, str] = {}
+        self.last_status = 0
+        self.last_body = b""
+
+    def request(self, method: str, path: str, body=None, headers=None):
+        headers = dict(headers or {})
+        if self.cookies:
+            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+        try:
+            self.connection.request(method, path, body=body, headers=headers)
+            response = self.connection.getresponse()
+        except (http.client.HTTPException, OSError):
+            self.connection.close()  # the next request opens a fresh connection
+            raise
+        data = response.read()
+        self.last_status = response.status
+        self.last_body = data
+        for value in response.headers.get_all("Set-Cookie") or []:
+            for key, morsel in SimpleCookie(value).items():
+                self.cookies[key] = morsel.value
+        return response.status, response.headers, data
+
+    def login(self, username: str, password: str) -> None:
+        status, _, page = self.request("GET", "/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        status, headers, _ = self.request(
+            "POST",
+            "/accounts/login/",
+            body=urlencode(
+                {"username": username, "password": password, "csrfmiddlewaretoken": token}
+            ),
+            headers={"Content-Type": "application/x-www-form-urlencoded"},
+        )
+        if status != 302:
+            raise RuntimeError(f"login as {username} failed with HTTP {status}")
+
+    @property
+    def csrf(self) -> str:
+        return self.cookies.get("csrftoken", "")
+
+
+def form_order(session: Session, *, customer_id: int, warehouse_id: int, lines) -> bool:
+    """lines: [(product_id, sku, quantity)]; the form takes the SKU."""
+    fields = {
+        "csrfmiddlewaretoken": session.csrf,
+        "customer": customer_id,
+        "warehouse": warehouse_id,
+        "lines-TOTAL_FORMS": len(lines),
+        "lines-INITIAL_FORMS": 0,
+        "lines-MIN_NUM_FORMS": 1,
+        "lines-MAX_NUM_FORMS": 200,
+        "submit": "1",
+    }
+    for index, (_, sku, quantity) in enumerate(lines):
+        fields[f"lines-{index}-product"] = sku
+        fields[f"lines-{index}-quantity"] = quantity
+    status, headers, _ = session.request(
+        "POST",
+        "/orders/new/",
+        body=urlencode(fields),
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    return status == 302 and "/orders/" in (headers.get("Location") or "")
+
+
+def api_order(session: Session, *, customer_id: int, warehouse_id: int, lines) -> bool:
+    """POST /api/v1/orders/ (issue 7): adjust the payload to the API's serializer at merge."""
+    payload = {
+        "customer": customer_id,
+        "warehouse": warehouse_id,
+        "submit": True,
+        "lines": [{"product": pk, "quantity": quantity} for pk, _, quantity in lines],
+    }
+    status, _, _ = session.request(
+        "POST",
+        "/api/v1/orders/",
+        body=json.dumps(payload),
+        headers={"Content-Type": "application/json", "X-CSRFToken": session.csrf},
+    )
+    return status in (200, 201)
+
+
+TARGETS = {"form": form_order, "api": api_order}
