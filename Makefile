@@ -31,6 +31,7 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/
 	touch $@
 
 assets: static/vendor/.installed

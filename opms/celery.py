@@ -16,4 +16,8 @@ app.conf.beat_schedule = {
         "task": "orders.tasks.orders_close_completed_task",
         "schedule": crontab(minute="*/10"),
     },
+    "reports-send-scheduled": {
+        "task": "reports.tasks.report_subscriptions_run_due_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }

@@ -115,6 +115,12 @@ DATA_MIGRATIONS = [
         "orders.migrations.0004_finance_decides_credit_steps",
         "grant",
     ),
+    (
+        "reports",
+        "0003_grant_report_permissions",
+        "reports.migrations.0003_grant_report_permissions",
+        "grant",
+    ),
 ]
 
 

@@ -19,6 +19,7 @@ NAVIGATION = [
     (_("Stock"), "inventory:stock", "inventory.view_stocklevel"),
     (_("Purchasing"), "purchasing:reorder", "purchasing.view_supplier"),
     (_("Dashboard"), "reports:dashboard", "reports.view_dashboard"),
+    (_("Reports"), "reports:list", "reports.view_reports"),
 ]
 
 

@@ -1,0 +1,184 @@
+"""Writes of the reports app: alert thresholds, sales targets, report subscriptions and
+their scheduled runs (generate, e-mail, record; once per subscription and period)."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from reports.errors import UnknownReport
+from reports.exports import report_pdf, report_xlsx
+from reports.models import AlertSettings, ReportRun, ReportSubscription, SalesTarget
+from reports.selectors import alert_count_forget, report_compute, report_get
+from reports.selectors.catalogue import filters_description
+
+Frequency = ReportSubscription.Frequency
+
+
+def alert_settings_update(
+    *, actor, stuck_order_days: int, approval_wait_hours: int, credit_warning_percent: int
+) -> AlertSettings:
+    """Change the alert thresholds (one row); the navigation count is recomputed."""
+    with transaction.atomic():
+        current = AlertSettings.objects.select_for_update().order_by("pk").first()
+        if current is None:
+            current = AlertSettings()
+        current.stuck_order_days = stuck_order_days
+        current.approval_wait_hours = approval_wait_hours
+        current.credit_warning_percent = credit_warning_percent
+        current.updated_at = timezone.now()
+        current.save()
+    alert_count_forget()
+    return current
+
+
+def sales_target_set(*, sales_rep, month: date, target_amount: Decimal) -> SalesTarget:
+    """Set the monthly target of a sales rep (month = any day of it)."""
+    target, _created = SalesTarget.objects.update_or_create(
+        sales_rep=sales_rep,
+        month=month.replace(day=1),
+        defaults={"target_amount": target_amount},
+    )
+    return target
+
+
+def report_subscription_create(
+    *, user, report: str, filters: dict, frequency: str, send_at: time, file_format: str
+) -> ReportSubscription:
+    """Subscribe `user` to a report with its filters; raises UnknownReport."""
+    if report_get(report) is None:
+        raise UnknownReport(_("There is no such report."))
+    return ReportSubscription.objects.create(
+        user=user,
+        report=report,
+        filters={key: value for key, value in filters.items() if value not in ("", None)},
+        frequency=frequency,
+        send_at=send_at,
+        file_format=file_format,
+    )
+
+
+def report_subscription_delete(*, user, subscription_id: int) -> None:
+    ReportSubscription.objects.filter(user=user, pk=subscription_id).delete()
+
+
+def period_of(subscription: ReportSubscription, now: datetime) -> tuple[str, datetime]:
+    """The period `now` falls in and the moment the subscription is due in it (local time)."""
+    local = timezone.localtime(now)
+    today = local.date()
+    if subscription.frequency == Frequency.WEEKLY:
+        start = today - timedelta(days=today.weekday())
+        year, week, _day = start.isocalendar()
+        key = f"{year}-W{week:02d}"
+    elif subscription.frequency == Frequency.MONTHLY:
+        start = today.replace(day=1)
+        key = start.strftime("%Y-%m")
+    else:
+        start = today
+        key = today.isoformat()
+    due = timezone.make_aware(datetime.combine(start, subscription.send_at), local.tzinfo)
+    return key, due
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    name: str
+    content: bytes
+    mimetype: str
+
+
+def report_file(*, report: str, params: dict, file_format: str, today: date) -> ReportFile:
+    """Compute a report and render it as a file."""
+    definition = report_get(report)
+    if definition is None:
+        raise UnknownReport(_("There is no such report."))
+    result = report_compute(report, params, today=today)
+    title = str(definition.title)
+    description = filters_description(definition, params, today=today)
+    stamp = timezone.localtime(result.computed_at).strftime("%Y%m%d-%H%M")
+    if file_format == ReportSubscription.Format.XLSX:
+        return ReportFile(
+            f"{report}-{stamp}.xlsx",
+            report_xlsx(title=title, result=result, filters_text=description),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    return ReportFile(
+        f"{report}-{stamp}.pdf",
+        report_pdf(title=title, result=result, filters_text=description),
+        "application/pdf",
+    )
+
+
+def report_subscription_run(
+    *, subscription_id: int, now: datetime | None = None
+) -> ReportRun | None:
+    """Deliver one subscription for the current period if it is due and not yet delivered.
+
+    The run row is inserted first under a unique (subscription, period) constraint, so two
+    workers or a retry in the same period send at most once. Returns None when nothing ran.
+    """
+    now = now or timezone.now()
+    subscription = (
+        ReportSubscription.objects.select_related("user").filter(pk=subscription_id).first()
+    )
+    if subscription is None or not subscription.is_active:
+        return None
+    key, due = period_of(subscription, now)
+    if now < due:
+        return None
+    try:
+        with transaction.atomic():
+            run = ReportRun.objects.create(subscription=subscription, period_key=key)
+    except IntegrityError:
+        return None
+    user = subscription.user
+    language = getattr(user, "language", "") or settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            file = report_file(
+                report=subscription.report,
+                params=subscription.filters,
+                file_format=subscription.file_format,
+                today=timezone.localtime(now).date(),
+            )
+            title = str(report_get(subscription.report).title)
+            message = EmailMessage(
+                subject=_("OPMS report: %(title)s (%(period)s)") % {"title": title, "period": key},
+                body=_("Your scheduled report %(title)s for %(period)s is attached.")
+                % {"title": title, "period": key},
+                to=[user.email] if user.email else [],
+            )
+            message.attach(file.name, file.content, file.mimetype)
+            if user.email:
+                message.send()
+    except Exception as failure:  # noqa: BLE001 - recorded on the run and shown in its history
+        ReportRun.objects.filter(pk=run.pk).update(
+            status=ReportRun.Status.FAILED, error=str(failure)[:2000]
+        )
+        run.refresh_from_db()
+        return run
+    ReportRun.objects.filter(pk=run.pk).update(
+        status=ReportRun.Status.SENT,
+        file_name=file.name,
+        content=file.content,
+        sent_at=timezone.now(),
+    )
+    run.refresh_from_db()
+    return run
+
+
+def report_subscriptions_run_due(*, now: datetime | None = None) -> int:
+    """Deliver every active subscription that is due in its current period; returns how many."""
+    now = now or timezone.now()
+    sent = 0
+    for subscription_id in ReportSubscription.objects.filter(is_active=True).values_list(
+        "pk", flat=True
+    ):
+        if report_subscription_run(subscription_id=subscription_id, now=now) is not None:
+            sent += 1
+    return sent
