@@ -16,11 +16,12 @@ from customers.models import Customer
 from finance.models import Invoice
 from inventory.selectors import stock_levels_below_reorder_point
 from opms.core.money import ZERO
+from opms.core.templatetags.opms import money
 from orders.models import ApprovalStep, OrderEvent, SalesOrder
 from reports.models import AlertSettings
 
 COUNT_CACHE_SECONDS = 60
-LIST_LIMIT = 20
+LIST_LIMIT = 10
 
 # Orders that can get stuck: every open state except draft (the sales rep's own desk).
 STUCK_STATES = [
@@ -36,14 +37,20 @@ class AlertKind:
     key: str
     title: str
     permission: str
+    list_url: str = ""
 
 
 ALERT_KINDS = [
-    AlertKind("low_stock", _("Low stock"), "inventory.view_stocklevel"),
+    AlertKind("low_stock", _("Low stock"), "inventory.view_stocklevel", "inventory:stock"),
     AlertKind("credit", _("Customers over or near their credit limit"), "finance.view_invoice"),
-    AlertKind("overdue", _("Overdue receivables"), "finance.view_invoice"),
+    AlertKind("overdue", _("Overdue receivables"), "finance.view_invoice", "finance:invoices"),
     AlertKind("stuck", _("Orders stuck in one state"), "orders.view_salesorder"),
-    AlertKind("approvals", _("Approvals waiting too long"), "orders.approve_salesorder"),
+    AlertKind(
+        "approvals",
+        _("Approvals waiting too long"),
+        "orders.approve_salesorder",
+        "orders:approvals",
+    ),
     AlertKind("webhooks", _("Failed webhooks"), "reports.view_alerts"),
 ]
 
@@ -144,7 +151,7 @@ def _items(kind: str, settings: AlertSettings) -> tuple[int, list[dict]]:
                 "label": f"{level.product.sku} {level.product.name} · {level.warehouse.name}",
                 "detail": _("%(available)s available, reorder point %(point)s")
                 % {"available": level.available_quantity, "point": level.product.reorder_point},
-                "url": reverse("purchasing:reorder"),
+                "url": reverse("inventory:product", args=[level.product_id]),
             }
             for level in levels[:LIST_LIMIT]
         ]
@@ -155,8 +162,8 @@ def _items(kind: str, settings: AlertSettings) -> tuple[int, list[dict]]:
                 "label": str(customer),
                 "detail": _("exposure %(exposure)s of limit %(limit)s (%(percent)s %%)")
                 % {
-                    "exposure": customer.exposure,
-                    "limit": customer.limit,
+                    "exposure": money(customer.exposure),
+                    "limit": money(customer.limit),
                     "percent": int(customer.exposure * 100 / customer.limit),
                 },
                 "level": "danger" if customer.exposure > customer.limit else "warning",
@@ -171,7 +178,7 @@ def _items(kind: str, settings: AlertSettings) -> tuple[int, list[dict]]:
                 "label": f"{invoice.number} · {invoice.customer.name}",
                 "detail": _("%(amount)s open, %(days)s days past due")
                 % {
-                    "amount": invoice.total_amount - invoice.allocated_amount,
+                    "amount": money(invoice.total_amount - invoice.allocated_amount),
                     "days": (today - invoice.due_on).days,
                 },
                 "url": reverse("finance:invoice", args=[invoice.pk]),

@@ -16,7 +16,9 @@
     }
     var horizontal = spec.kind === "hbar";
     var category = { type: "category", data: spec.labels, axisLabel: { hideOverlap: true, width: 120, overflow: "truncate" } };
-    var value = { type: "value" };
+    var value = { type: "value", axisLabel: { formatter: function (v) {
+      return Math.abs(v) >= 1e6 ? (v / 1e6) + "M" : Math.abs(v) >= 1e3 ? (v / 1e3) + "k" : v;
+    } } };
     var series = [{ type: "bar", data: spec.values, itemStyle: { color: palette[0] } }];
     var result = {
       color: palette, tooltip: tooltip,

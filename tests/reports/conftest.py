@@ -52,17 +52,29 @@ def _submitted(make_order, users, lines, **kwargs):
 @pytest.fixture
 def history(users, customer, warehouse, make_order):
     today = timezone.localdate()
-    cat1, cat2 = CategoryFactory(code="BRG", name="轴承"), CategoryFactory(code="SEAL", name="密封件")
+    cat1, cat2 = (
+        CategoryFactory(code="BRG", name="轴承"),
+        CategoryFactory(code="SEAL", name="密封件"),
+    )
     p1 = stocked_product(
-        warehouse, 100, category=cat1, list_price_amount=Decimal("100.00"),
+        warehouse,
+        100,
+        category=cat1,
+        list_price_amount=Decimal("100.00"),
         cost_amount=Decimal("60.00"),
     )
     p2 = stocked_product(
-        warehouse, 100, category=cat2, list_price_amount=Decimal("50.00"),
+        warehouse,
+        100,
+        category=cat2,
+        list_price_amount=Decimal("50.00"),
         cost_amount=Decimal("20.00"),
     )
     p3 = stocked_product(
-        warehouse, 20, category=cat1, list_price_amount=Decimal("90.00"),
+        warehouse,
+        20,
+        category=cat1,
+        list_price_amount=Decimal("90.00"),
         cost_amount=Decimal("60.00"),
     )
     customer2 = CustomerFactory(

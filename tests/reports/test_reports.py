@@ -44,8 +44,15 @@ def test_dashboard_figures_against_last_year(history):
 def test_sales_report_by_category_with_gross_profit(history):
     result = report_compute("sales", {"period": "this_year", "group_by": "category"})
     rows = [
-        (row["label"], row["orders"], row["quantity"], row["net"], row["cost"], row["profit"],
-         row["margin"])
+        (
+            row["label"],
+            row["orders"],
+            row["quantity"],
+            row["net"],
+            row["cost"],
+            row["profit"],
+            row["margin"],
+        )
         for row in result.rows
     ]
     assert rows == [
@@ -115,8 +122,9 @@ def test_ar_ageing_buckets_and_dso(history, users):
 
 def test_customer_contribution_abc(history):
     result = report_compute("customer-contribution", {"period": "this_year"})
-    assert [(row["label"].split()[0], row["net"], row["cumulative"], row["abc"]) for row in
-            result.rows] == [
+    assert [
+        (row["label"].split()[0], row["net"], row["cumulative"], row["abc"]) for row in result.rows
+    ] == [
         (history.customer1.code, Decimal("1200.00"), Decimal("70.6"), "A"),
         ("C2", Decimal("500.00"), Decimal("100.0"), "C"),
     ]
@@ -165,8 +173,15 @@ def test_report_queries_do_not_grow_with_data(client, users, history, make_order
     client.force_login(users["manager"])
     urls = [reverse("reports:dashboard")] + [
         reverse("reports:detail", args=[slug])
-        for slug in ("sales", "ar-ageing", "cycle-times", "customer-contribution", "slow-stock",
-                     "churn-risk", "complaints")
+        for slug in (
+            "sales",
+            "ar-ageing",
+            "cycle-times",
+            "customer-contribution",
+            "slow-stock",
+            "churn-risk",
+            "complaints",
+        )
     ]
 
     def counts():
@@ -188,7 +203,9 @@ def test_report_queries_do_not_grow_with_data(client, users, history, make_order
 
 def test_booked_orders_exclude_drafts_and_cancelled(history):
     assert set(booked_orders().values_list("pk", flat=True)) == {
-        history.a.pk, history.b.pk, history.c.pk
+        history.a.pk,
+        history.b.pk,
+        history.c.pk,
     }
 
 

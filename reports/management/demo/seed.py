@@ -19,6 +19,7 @@ from opms.accounts.models import User
 from opms.core.errors import DomainError
 from orders.models import ApprovalPolicy, SalesOrder
 from reports.management.demo.masterdata import Directory, master_data_ensure
+from reports.management.demo.reporting import reporting_ensure
 from reports.management.demo.running import RECEIPT_REASON, OrderRunner
 from reports.management.demo.specs import master_plan, order_reference
 from reports.management.demo.stories import order_plans
@@ -96,6 +97,7 @@ def seed_demo(*, orders: int, write: Callable[[str], None]) -> SeedResult:
 
     result.topped_up = stock_top_up(directory)
     customer_notes_ensure(directory)
+    reporting_ensure()
     for reference, error in result.failures:
         write(f"order {reference} not completed: {error}")
     write(summary(started))
