@@ -26,6 +26,7 @@ from reports.selectors.catalogue import (
     DIMENSIONS,
     GROUPS,
     PERIODS,
+    filter_choices,
     filters_description,
     filters_from,
 )
@@ -72,7 +73,9 @@ def home_view(request: HttpRequest) -> HttpResponse:
     if "shipping" in sections:
         context["pick_lists"] = list(order_selectors.shipments_to_pick()[:10])
         context["to_ship"] = list(order_selectors.orders_to_ship()[:10])
+        context["warehouse_figures"] = selectors.warehouse_figures()
     if "finance" in sections:
+        context["finance_figures"] = selectors.finance_figures()
         context["to_invoice"] = list(finance_selectors.orders_to_invoice()[:10])
         context["open_invoices"] = list(
             finance_selectors.invoices_open().order_by("due_on", "pk")[:10]
@@ -213,6 +216,7 @@ def report_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
         "periods": PERIODS,
         "groups": GROUPS,
         "dimensions": [name for name in DIMENSIONS if name in definition.filters],
+        "choices": filter_choices(),
         "uses": definition.filters,
         "description": filters_description(definition, request.GET),
         "query": query.urlencode(),

@@ -26,9 +26,11 @@ from reports.selectors.dashboard import (
     top_products_by_sales,
 )
 from reports.selectors.roles import (
+    finance_figures,
     sales_dashboard,
     subscription_runs,
     subscriptions_of,
+    warehouse_figures,
 )
 
 __all__ = [
@@ -45,6 +47,8 @@ __all__ = [
     "customer_payments",
     "customer_receivables_by_age",
     "dashboard_figures",
+    "finance_figures",
+    "warehouse_figures",
     "manager_kpis",
     "order_trend",
     "order_trend_buckets",

@@ -7,6 +7,12 @@ from decimal import Decimal, InvalidOperation
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customers.models import Customer
+from inventory.models import Product, ProductCategory
+from inventory.selectors import warehouse_list
+from opms.accounts.models import Team
+from opms.accounts.roles import Role
+from opms.accounts.selectors import users_in_role
 from reports.selectors.common import ReportFilters, ReportResult
 from reports.selectors.operations import cycle_time_report, slow_stock_report
 from reports.selectors.receivables import ar_ageing_report
@@ -124,6 +130,29 @@ def period_dates(period: str, today: date) -> tuple[date | None, date | None]:
     return None, None
 
 
+def filter_choices() -> dict[str, list[tuple[int, str]]]:
+    """The short lists a report form offers as selects (one query each, small tables)."""
+    return {
+        "category": list(ProductCategory.objects.order_by("code").values_list("pk", "name")),
+        "sales_rep": [
+            (user.pk, user.get_full_name() or user.username)
+            for user in users_in_role(Role.SALES).order_by("username")
+        ],
+        "team": list(Team.objects.order_by("name").values_list("pk", "name")),
+        "warehouse": list(warehouse_list().values_list("pk", "name")),
+    }
+
+
+def _lookup(model, field: str, value) -> int | None:
+    """A customer code or product SKU typed in the form, or an id from a drill-down link."""
+    if value in (None, ""):
+        return None
+    if str(value).isdigit():
+        return int(value)
+    found = model.objects.filter(**{field: str(value).strip()}).values_list("pk", flat=True).first()
+    return found if found is not None else -1
+
+
 def _int(value) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
@@ -153,8 +182,8 @@ def filters_from(params, *, today: date | None = None) -> ReportFilters:
     return ReportFilters(
         date_from=date_from,
         date_to=date_to,
-        customer_id=_int(params.get("customer")),
-        product_id=_int(params.get("product")),
+        customer_id=_lookup(Customer, "code__iexact", params.get("customer")),
+        product_id=_lookup(Product, "sku__iexact", params.get("product")),
         category_id=_int(params.get("category")),
         sales_rep_id=_int(params.get("sales_rep")),
         team_id=_int(params.get("team")),

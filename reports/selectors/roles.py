@@ -1,18 +1,20 @@
 """Dashboards of the sales role, and the reads of report subscriptions."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from finance.models import Invoice
+from finance.models import Invoice, Payment
 from opms.core.money import ZERO
 from orders.models import SalesOrder
 from reports.models import ReportRun, ReportSubscription, SalesTarget
 from reports.selectors.alerts import alert_settings_get, customers_near_credit_limit
 from reports.selectors.common import MONEY, ReportFilters, booked_orders, orders_url, percent
+from reports.selectors.receivables import age_buckets
 
 NET = F("total_amount") - F("tax_amount")
 
@@ -87,4 +89,54 @@ def subscription_runs(*, user, limit: int = 50) -> list[ReportRun]:
         .select_related("subscription")
         .defer("content")
         .order_by("-started_at", "-pk")[:limit]
+    )
+
+
+def warehouse_figures() -> list[dict]:
+    """Per warehouse: orders to ship, those due by today, and units still open (backorders
+    included: quantities not yet shipped on approved orders)."""
+    today = timezone.localdate()
+    return list(
+        SalesOrder.objects.filter(status__in=SalesOrder.SHIPPABLE)
+        .values("warehouse_id", "warehouse__name")
+        .annotate(
+            orders=Count("pk", distinct=True),
+            due_today=Count("pk", distinct=True, filter=Q(requested_delivery_on__lte=today)),
+            open_units=Coalesce(Sum(F("lines__quantity") - F("lines__quantity_shipped")), 0),
+        )
+        .order_by("warehouse__name")
+    )
+
+
+@dataclass(frozen=True)
+class FinanceFigures:
+    unallocated_payments: Decimal
+    due_this_week: Decimal
+    due_this_week_count: int
+    ageing: list[dict]
+
+
+def finance_figures() -> FinanceFigures:
+    """Money received but not reconciled, invoices falling due this week, ageing totals."""
+    today = timezone.localdate()
+    week_end = today + timedelta(days=6 - today.weekday())
+    unallocated = Payment.objects.aggregate(
+        total=Coalesce(Sum(F("amount") - F("allocated_amount"), output_field=MONEY), ZERO)
+    )["total"]
+    open_amount = F("total_amount") - F("allocated_amount")
+    buckets = age_buckets(today)
+    due_window = Q(due_on__gte=today, due_on__lte=week_end)
+    totals = Invoice.objects.filter(status__in=Invoice.OPEN).aggregate(
+        due_week=Coalesce(Sum(open_amount, filter=due_window, output_field=MONEY), ZERO),
+        due_week_n=Count("pk", filter=due_window),
+        **{
+            key: Coalesce(Sum(open_amount, filter=condition, output_field=MONEY), ZERO)
+            for key, _label, condition in buckets
+        },
+    )
+    return FinanceFigures(
+        unallocated_payments=unallocated,
+        due_this_week=totals["due_week"],
+        due_this_week_count=totals["due_week_n"],
+        ageing=[{"label": label, "amount": totals[key]} for key, label, _condition in buckets],
     )
