@@ -63,7 +63,7 @@ class AlertSettings(models.Model):
         _("approval overdue after (hours)"), default=48
     )
     credit_warning_percent = models.PositiveSmallIntegerField(
-        _("credit warning at (% of limit)"), default=80
+        _("credit warning at (percent of limit)"), default=80
     )
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
 

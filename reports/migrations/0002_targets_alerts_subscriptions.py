@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
                 (
                     "credit_warning_percent",
                     models.PositiveSmallIntegerField(
-                        default=80, verbose_name="credit warning at (% of limit)"
+                        default=80, verbose_name="credit warning at (percent of limit)"
                     ),
                 ),
                 (
