@@ -148,3 +148,93 @@ class ReportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscription_id} {self.period_key}"
+
+
+class SalesSummaryRun(models.Model):
+    """When the sales summaries were last materialised (their data age) and from which day."""
+
+    refreshed_at = models.DateTimeField(_("refreshed at"), default=timezone.now)
+    since = models.DateField(_("recomputed from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sales summary refresh")
+        verbose_name_plural = _("sales summary refreshes")
+        indexes = [models.Index(fields=["refreshed_at"], name="reports_summaryrun_at_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.refreshed_at:%Y-%m-%d %H:%M}"
+
+
+class DailySales(models.Model):
+    """Booked orders per order day: count, net of tax, cost; shipped and on time per ship day."""
+
+    day = models.DateField(_("day"), unique=True)
+    orders = models.PositiveIntegerField(_("orders"), default=0)
+    net_amount = MoneyField(_("net sales"))
+    cost_amount = MoneyField(_("cost"))
+    shipped_orders = models.PositiveIntegerField(_("fully shipped"), default=0)
+    on_time_orders = models.PositiveIntegerField(_("shipped on time"), default=0)
+
+    class Meta:
+        verbose_name = _("daily sales")
+        verbose_name_plural = _("daily sales")
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
+class DailyCategorySales(models.Model):
+    """Booked lines per order day and product category."""
+
+    day = models.DateField(_("day"))
+    category_id = models.BigIntegerField(_("category"), null=True)
+    category_name = models.CharField(_("category"), max_length=100, blank=True)
+    orders = models.PositiveIntegerField(_("orders"), default=0)
+    units = models.BigIntegerField(_("units"), default=0)
+    net_amount = MoneyField(_("net sales"))
+    cost_amount = MoneyField(_("cost"))
+
+    class Meta:
+        verbose_name = _("daily sales by category")
+        verbose_name_plural = _("daily sales by category")
+        indexes = [models.Index(fields=["day"], name="reports_daycat_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.category_name}"
+
+
+class MonthlyCustomerSales(models.Model):
+    """Booked orders per calendar month and customer."""
+
+    month = models.DateField(_("month"))
+    customer_id = models.BigIntegerField(_("customer"))
+    customer_label = models.CharField(_("customer"), max_length=230)
+    orders = models.PositiveIntegerField(_("orders"), default=0)
+    net_amount = MoneyField(_("net sales"))
+
+    class Meta:
+        verbose_name = _("monthly sales by customer")
+        verbose_name_plural = _("monthly sales by customer")
+        indexes = [models.Index(fields=["month", "customer_id"], name="reports_moncust_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.customer_label}"
+
+
+class MonthlyProductSales(models.Model):
+    """Booked lines per calendar month and product."""
+
+    month = models.DateField(_("month"))
+    product_id = models.BigIntegerField(_("product"))
+    product_label = models.CharField(_("product"), max_length=250)
+    orders = models.PositiveIntegerField(_("orders"), default=0)
+    units = models.BigIntegerField(_("units"), default=0)
+    net_amount = MoneyField(_("net sales"))
+
+    class Meta:
+        verbose_name = _("monthly sales by product")
+        verbose_name_plural = _("monthly sales by product")
+        indexes = [models.Index(fields=["month", "product_id"], name="reports_monprod_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.product_label}"

@@ -7,15 +7,31 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports.errors import UnknownReport
 from reports.exports import report_pdf, report_xlsx
-from reports.models import AlertSettings, ReportRun, ReportSubscription, SalesTarget
+from reports.models import (
+    AlertSettings,
+    DailyCategorySales,
+    DailySales,
+    MonthlyCustomerSales,
+    MonthlyProductSales,
+    ReportRun,
+    ReportSubscription,
+    SalesSummaryRun,
+    SalesTarget,
+)
 from reports.selectors import alert_count_forget, report_compute, report_get
 from reports.selectors.catalogue import filters_description
+from reports.selectors.common import MONEY, ReportFilters, booked_lines, booked_orders, line_cost
+
+NET = F("total_amount") - F("tax_amount")
+SUMMARY_LOCK_KEY = 8_000_001
 
 Frequency = ReportSubscription.Frequency
 
@@ -182,3 +198,119 @@ def report_subscriptions_run_due(*, now: datetime | None = None) -> int:
         if report_subscription_run(subscription_id=subscription_id, now=now) is not None:
             sent += 1
     return sent
+
+
+def _summary_lock() -> None:
+    """One refresh at a time (PostgreSQL); SQLite serialises writers anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SUMMARY_LOCK_KEY])
+
+
+@transaction.atomic
+def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
+    """Recompute the sales summaries from the first day of `since`'s month (all when None).
+
+    Each table is rebuilt for that span by aggregates in the database, so running it twice
+    gives the same rows. Beat runs it every 10 minutes for recent months and nightly in full.
+    """
+    _summary_lock()
+    start = since.replace(day=1) if since else None
+    scope = ReportFilters(date_from=start)
+    for model, field in (
+        (DailySales, "day"),
+        (DailyCategorySales, "day"),
+        (MonthlyCustomerSales, "month"),
+        (MonthlyProductSales, "month"),
+    ):
+        rows = model.objects.all()
+        if start:
+            rows = rows.filter(**{f"{field}__gte": start})
+        rows.delete()
+    by_day: dict = {}
+    for row in (
+        booked_orders(scope)
+        .values("order_date")
+        .annotate(n=Count("pk"), net=Sum(NET, output_field=MONEY))
+    ):
+        by_day[row["order_date"]] = DailySales(
+            day=row["order_date"], orders=row["n"], net_amount=row["net"]
+        )
+    for row in (
+        booked_lines(scope)
+        .values("order__order_date")
+        .annotate(cost=Sum(line_cost(), output_field=MONEY))
+    ):
+        by_day[row["order__order_date"]].cost_amount = row["cost"]
+    shipped = booked_orders().filter(shipped_at__isnull=False, requested_delivery_on__isnull=False)
+    if start:
+        shipped = shipped.filter(shipped_at__date__gte=start)
+    for row in (
+        shipped.annotate(ship_day=TruncDate("shipped_at"))
+        .values("ship_day")
+        .annotate(
+            n=Count("pk"),
+            on_time=Count("pk", filter=Q(shipped_at__date__lte=F("requested_delivery_on"))),
+        )
+    ):
+        day = by_day.setdefault(row["ship_day"], DailySales(day=row["ship_day"]))
+        day.shipped_orders, day.on_time_orders = row["n"], row["on_time"]
+    DailySales.objects.bulk_create(by_day.values(), batch_size=1000)
+    DailyCategorySales.objects.bulk_create(
+        (
+            DailyCategorySales(
+                day=row["order__order_date"],
+                category_id=row["product__category_id"],
+                category_name=row["product__category__name"] or "",
+                orders=row["n"],
+                units=row["units"],
+                net_amount=row["net"],
+                cost_amount=row["cost"],
+            )
+            for row in booked_lines(scope)
+            .values("order__order_date", "product__category_id", "product__category__name")
+            .annotate(
+                n=Count("order_id", distinct=True),
+                units=Sum("quantity"),
+                net=Sum("net_amount"),
+                cost=Sum(line_cost(), output_field=MONEY),
+            )
+        ),
+        batch_size=1000,
+    )
+    MonthlyCustomerSales.objects.bulk_create(
+        (
+            MonthlyCustomerSales(
+                month=row["month"],
+                customer_id=row["customer_id"],
+                customer_label=f"{row['customer__code']} {row['customer__name']}"[:230],
+                orders=row["n"],
+                net_amount=row["net"],
+            )
+            for row in booked_orders(scope)
+            .annotate(month=TruncMonth("order_date"))
+            .values("month", "customer_id", "customer__code", "customer__name")
+            .annotate(n=Count("pk"), net=Sum(NET, output_field=MONEY))
+        ),
+        batch_size=1000,
+    )
+    MonthlyProductSales.objects.bulk_create(
+        (
+            MonthlyProductSales(
+                month=row["month"],
+                product_id=row["product_id"],
+                product_label=f"{row['product__sku']} {row['product__name']}"[:250],
+                orders=row["n"],
+                units=row["units"],
+                net_amount=row["net"],
+            )
+            for row in booked_lines(scope)
+            .annotate(month=TruncMonth("order__order_date"))
+            .values("month", "product_id", "product__sku", "product__name")
+            .annotate(
+                n=Count("order_id", distinct=True), units=Sum("quantity"), net=Sum("net_amount")
+            )
+        ),
+        batch_size=1000,
+    )
+    return SalesSummaryRun.objects.create(since=start)

@@ -113,6 +113,7 @@ def dashboard_view(request: HttpRequest) -> HttpResponse:
         },
         "status_counts": _status_rows(order_selectors.order_status_counts()),
         "computed_at": timezone.now(),
+        "summary": selectors.summary_age(),
     }
     return render(request, "reports/dashboard.html", context)
 

@@ -22,6 +22,7 @@ from reports.selectors.dashboard import (
     dashboard_figures,
     order_trend_buckets,
     sales_by_category,
+    summary_age,
     top_customers_by_sales,
     top_products_by_sales,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "sales_dashboard",
     "subscription_runs",
     "subscriptions_of",
+    "summary_age",
     "top_customers",
     "top_customers_by_sales",
     "top_products_by_sales",

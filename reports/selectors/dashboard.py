@@ -13,14 +13,18 @@ from django.utils import timezone
 
 from finance.models import Invoice
 from opms.core.money import ZERO
+from reports.models import (
+    DailyCategorySales,
+    DailySales,
+    MonthlyCustomerSales,
+    MonthlyProductSales,
+    SalesSummaryRun,
+)
 from reports.selectors.common import (
     MONEY,
     ReportFilters,
-    booked_lines,
-    booked_orders,
     bucket_end,
     bucket_start,
-    line_cost,
     orders_url,
     percent,
     previous_bucket,
@@ -65,38 +69,36 @@ class DashboardFigures:
     overdue_invoices: int
 
 
+def summary_age() -> SalesSummaryRun | None:
+    """The last materialisation of the sales summaries (the dashboard shows its age)."""
+    return SalesSummaryRun.objects.order_by("-refreshed_at", "-pk").first()
+
+
 def dashboard_figures(*, today: date | None = None) -> DashboardFigures:
-    """Sales (booked, net of tax) month and year to date against the same days last year."""
+    """Sales (booked, net of tax) month and year to date against the same days last year.
+
+    Sales figures read the daily summary (see services.sales_summary_refresh); money owed
+    is read live from the invoices.
+    """
     today = today or timezone.localdate()
     month_start, year_start = today.replace(day=1), today.replace(month=1, day=1)
     ly_today = same_day_last_year(today)
     ly_month_start, ly_year_start = ly_today.replace(day=1), ly_today.replace(month=1, day=1)
     windows = {
-        "month": Q(order_date__gte=month_start, order_date__lte=today),
-        "ly_month": Q(order_date__gte=ly_month_start, order_date__lte=ly_today),
-        "year": Q(order_date__gte=year_start, order_date__lte=today),
-        "ly_year": Q(order_date__gte=ly_year_start, order_date__lte=ly_today),
+        "month": Q(day__gte=month_start, day__lte=today),
+        "ly_month": Q(day__gte=ly_month_start, day__lte=ly_today),
+        "year": Q(day__gte=year_start, day__lte=today),
+        "ly_year": Q(day__gte=ly_year_start, day__lte=ly_today),
     }
     aggregates = {}
     for name, window in windows.items():
-        aggregates[f"{name}_net"] = Coalesce(Sum(NET, filter=window, output_field=MONEY), ZERO)
-        aggregates[f"{name}_n"] = Count("pk", filter=window)
-    # On time: fully shipped this year on or before the requested delivery day.
-    shipped = Q(shipped_at__date__gte=year_start, requested_delivery_on__isnull=False)
-    aggregates["shipped_n"] = Count("pk", filter=shipped)
-    aggregates["on_time_n"] = Count(
-        "pk", filter=shipped & Q(shipped_at__date__lte=F("requested_delivery_on"))
-    )
-    orders = booked_orders(ReportFilters(date_from=ly_year_start)).aggregate(**aggregates)
-    margin = booked_lines(ReportFilters(date_from=ly_year_start, date_to=today)).aggregate(
-        net=Coalesce(Sum("net_amount", filter=Q(order__order_date__gte=year_start)), ZERO),
-        cost=Coalesce(
-            Sum(line_cost(), filter=Q(order__order_date__gte=year_start), output_field=MONEY), ZERO
-        ),
-        ly_net=Coalesce(Sum("net_amount", filter=Q(order__order_date__lte=ly_today)), ZERO),
-        ly_cost=Coalesce(
-            Sum(line_cost(), filter=Q(order__order_date__lte=ly_today), output_field=MONEY), ZERO
-        ),
+        aggregates[f"{name}_net"] = Coalesce(Sum("net_amount", filter=window), ZERO)
+        aggregates[f"{name}_cost"] = Coalesce(Sum("cost_amount", filter=window), ZERO)
+        aggregates[f"{name}_n"] = Coalesce(Sum("orders", filter=window), 0)
+    aggregates["shipped_n"] = Coalesce(Sum("shipped_orders", filter=windows["year"]), 0)
+    aggregates["on_time_n"] = Coalesce(Sum("on_time_orders", filter=windows["year"]), 0)
+    orders = DailySales.objects.filter(day__gte=ly_year_start, day__lte=today).aggregate(
+        **aggregates
     )
     open_invoice = Q(status__in=Invoice.OPEN)
     overdue = open_invoice & Q(due_on__lt=today)
@@ -144,8 +146,8 @@ def dashboard_figures(*, today: date | None = None) -> DashboardFigures:
         orders_month=Figure(orders["month_n"], orders["ly_month_n"], orders_url(month_filters)),
         average_order_value=Figure(aov, ly_aov, orders_url(month_filters)),
         gross_margin_percent=Figure(
-            percent(margin["net"] - margin["cost"], margin["net"]),
-            percent(margin["ly_net"] - margin["ly_cost"], margin["ly_net"]),
+            percent(orders["year_net"] - orders["year_cost"], orders["year_net"]),
+            percent(orders["ly_year_net"] - orders["ly_year_cost"], orders["ly_year_net"]),
             orders_url(year_filters),
         ),
         on_time_percent=Figure(
@@ -175,10 +177,10 @@ def order_trend_buckets(*, grain: str = "day", today: date | None = None) -> lis
         starts.append(previous_bucket(grain, starts[-1]))
     starts.reverse()
     rows = (
-        booked_orders(ReportFilters(date_from=starts[0], date_to=today))
-        .annotate(bucket=trunc("order_date"))
+        DailySales.objects.filter(day__gte=starts[0], day__lte=today)
+        .annotate(bucket=trunc("day"))
         .values("bucket")
-        .annotate(n=Count("pk"), value=Coalesce(Sum(NET, output_field=MONEY), ZERO))
+        .annotate(n=Coalesce(Sum("orders"), 0), value=Coalesce(Sum("net_amount"), ZERO))
         .order_by("bucket")
     )
     found = {_as_date(row["bucket"]): row for row in rows}
@@ -205,21 +207,19 @@ def _as_date(value) -> date:
 
 def sales_by_category(*, date_from: date, date_to: date) -> list[dict]:
     rows = (
-        booked_lines(ReportFilters(date_from=date_from, date_to=date_to))
-        .values("product__category_id", "product__category__name")
-        .annotate(value=Sum("net_amount"), n=Count("order_id", distinct=True))
-        .order_by("-value")
+        DailyCategorySales.objects.filter(day__gte=date_from, day__lte=date_to)
+        .values("category_id", "category_name")
+        .annotate(value=Sum("net_amount"), n=Sum("orders"))
+        .order_by("-value", "category_id")
     )
     return [
         {
-            "id": row["product__category_id"],
-            "label": row["product__category__name"] or "—",
+            "id": row["category_id"],
+            "label": row["category_name"] or "—",
             "value": row["value"],
             "n": row["n"],
             "url": orders_url(
-                ReportFilters(
-                    date_from=date_from, date_to=date_to, category_id=row["product__category_id"]
-                )
+                ReportFilters(date_from=date_from, date_to=date_to, category_id=row["category_id"])
             ),
         }
         for row in rows
@@ -227,16 +227,17 @@ def sales_by_category(*, date_from: date, date_to: date) -> list[dict]:
 
 
 def top_customers_by_sales(*, date_from: date, date_to: date, limit: int = 10) -> list[dict]:
+    """From the monthly summary: whole months from `date_from`'s month to `date_to`'s."""
     rows = (
-        booked_orders(ReportFilters(date_from=date_from, date_to=date_to))
-        .values("customer_id", "customer__code", "customer__name")
-        .annotate(n=Count("pk"), value=Sum(NET, output_field=MONEY))
+        MonthlyCustomerSales.objects.filter(month__gte=date_from.replace(day=1), month__lte=date_to)
+        .values("customer_id", "customer_label")
+        .annotate(n=Sum("orders"), value=Sum("net_amount"))
         .order_by("-value", "customer_id")[:limit]
     )
     return [
         {
             "id": row["customer_id"],
-            "label": f"{row['customer__code']} {row['customer__name']}",
+            "label": row["customer_label"],
             "n": row["n"],
             "value": row["value"],
             "url": orders_url(
@@ -249,17 +250,15 @@ def top_customers_by_sales(*, date_from: date, date_to: date, limit: int = 10) -
 
 def top_products_by_sales(*, date_from: date, date_to: date, limit: int = 10) -> list[dict]:
     rows = (
-        booked_lines(ReportFilters(date_from=date_from, date_to=date_to))
-        .values("product_id", "product__sku", "product__name")
-        .annotate(
-            units=Sum("quantity"), value=Sum("net_amount"), n=Count("order_id", distinct=True)
-        )
+        MonthlyProductSales.objects.filter(month__gte=date_from.replace(day=1), month__lte=date_to)
+        .values("product_id", "product_label")
+        .annotate(units=Sum("units"), value=Sum("net_amount"), n=Sum("orders"))
         .order_by("-value", "product_id")[:limit]
     )
     return [
         {
             "id": row["product_id"],
-            "label": f"{row['product__sku']} {row['product__name']}",
+            "label": row["product_label"],
             "quantity": row["units"],
             "n": row["n"],
             "value": row["value"],

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from orders.models import SalesOrder
 from orders.services import LineInput, order_create, order_submit
+from reports.services import sales_summary_refresh
 from tests.e2e.conftest import login
 
 pytestmark = pytest.mark.e2e
@@ -32,6 +33,7 @@ def _booked(world, quantity: int, *, days_ago: int = 0) -> SalesOrder:
 def test_manager_clicks_a_trend_bar_and_lands_on_its_orders(live_server, new_page, demo_world):
     today_order = _booked(demo_world, 10)
     earlier = _booked(demo_world, 20, days_ago=3)
+    sales_summary_refresh()
     page = new_page()
     base = live_server.url
     login(page, base, "manager")

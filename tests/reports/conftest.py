@@ -16,6 +16,7 @@ from django.utils import timezone
 from orders.models import SalesOrder
 from orders.services import order_cancel, order_submit
 from reports.selectors.dashboard import same_day_last_year
+from reports.services import sales_summary_refresh
 from tests.conftest import stocked_product
 from tests.factories import CategoryFactory, CustomerFactory
 
@@ -89,4 +90,5 @@ def history(users, customer, warehouse, make_order):
     e = order_cancel(order_id=e.pk, actor=users["sales"], comment="客户取消")
     for order in (a, b, c, d, e):
         order.refresh_from_db()
+    sales_summary_refresh()
     return History(today, p1, p2, p3, cat1, cat2, customer, customer2, a, b, c, d, e)

@@ -13,7 +13,9 @@ from orders.services import order_submit
 from reports.selectors import dashboard_figures, report_compute
 from reports.selectors.common import ReportFilters, booked_orders
 from reports.selectors.sales import churn_risk_report
+from reports.services import sales_summary_refresh
 from tests.conftest import stocked_product
+from tests.factories import CustomerFactory
 
 
 def test_history_is_what_the_expectations_assume(history):
@@ -196,8 +198,9 @@ def test_report_queries_do_not_grow_with_data(client, users, history, make_order
     before = counts()
     for _ in range(3):
         product = stocked_product(warehouse, 50)
-        order = make_order([(product, 2), (history.p1, 1)])
+        order = make_order([(product, 2), (history.p1, 1)], customer_=CustomerFactory())
         order_submit(order_id=order.pk, actor=users["sales"])
+    sales_summary_refresh()
     assert counts() == before
 
 
@@ -232,3 +235,36 @@ def test_reports_are_refused_to_sales(client, users):
     client.force_login(users["sales"])
     assert client.get(reverse("reports:detail", args=["sales"])).status_code == 403
     assert client.get(reverse("reports:alerts")).status_code == 403
+
+
+def test_summaries_pick_up_new_orders_when_refreshed_and_twice_is_the_same(
+    history, users, make_order
+):
+    from reports.models import DailyCategorySales, DailySales
+
+    def snapshot():
+        return (
+            sorted(DailySales.objects.values_list("day", "orders", "net_amount", "cost_amount")),
+            sorted(
+                DailyCategorySales.objects.values_list("day", "category_id", "orders", "net_amount")
+            ),
+        )
+
+    first = snapshot()
+    sales_summary_refresh(since=history.today)
+    assert snapshot() == first
+    order = make_order([(history.p1, 1)])
+    order_submit(order_id=order.pk, actor=users["sales"])
+    assert dashboard_figures(today=history.today).sales_month.value == Decimal("1700.00")
+    sales_summary_refresh(since=history.today)
+    assert dashboard_figures(today=history.today).sales_month.value == Decimal("1800.00")
+    # Last year's rows were outside the refreshed span and stay as they were.
+    assert dashboard_figures(today=history.today).sales_year.previous == Decimal("500.00")
+
+
+def test_dashboard_shows_top_lists_and_the_data_age(client, users, history):
+    client.force_login(users["manager"])
+    page = client.get(reverse("reports:dashboard")).content.decode()
+    assert 'data-testid="summary-age"' in page and "Sales figures as of" in page
+    assert "¥1,200.00" in page  # customer 1 this year
+    assert "轴承" in page and "密封件" in page

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from reports.models import AlertSettings, ReportSubscription
-from reports.services import sales_target_set
+from reports.services import sales_summary_refresh, sales_target_set
 
 TARGETS = {"sales": Decimal("900000.00"), "sales2": Decimal("600000.00")}
 
@@ -24,6 +24,7 @@ def reporting_ensure() -> None:
         if username in users:
             for start in (month, last_month):
                 sales_target_set(sales_rep=users[username], month=start, target_amount=amount)
+    sales_summary_refresh()
     if not AlertSettings.objects.exists():
         AlertSettings.objects.create()
     manager = users.get("manager")
