@@ -1,10 +1,9 @@
-"""The alert count in the navigation (cached briefly; see reports.selectors.alerts)."""
-
-from reports.selectors import alert_count_for
+"""Whether the navigation shows the alerts entry; its count loads separately (htmx), so
+no page pays for it and page query counts stay as they are."""
 
 
 def alerts(request):
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated or not user.has_perm("reports.view_alerts"):
+    if user is None or not user.is_authenticated:
         return {}
-    return {"alert_count": alert_count_for(user)}
+    return {"show_alerts": user.has_perm("reports.view_alerts")}

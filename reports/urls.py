@@ -11,6 +11,7 @@ urlpatterns = [
     path("customers/<int:pk>/", views.customer_360_view, name="customer"),
     path("", views.report_list_view, name="list"),
     path("alerts/", views.alert_list_view, name="alerts"),
+    path("alerts/count/", views.alert_count_view, name="alert_count"),
     path("subscriptions/", views.subscription_list_view, name="subscriptions"),
     path(
         "subscriptions/<int:pk>/delete/",

@@ -306,3 +306,12 @@ def alert_list_view(request: HttpRequest) -> HttpResponse:
         "stale_after": timedelta(seconds=60),
     }
     return render(request, "reports/alert_list.html", context, status=422 if form.errors else 200)
+
+
+@login_required
+@permission_required("reports.view_alerts", raise_exception=True)
+def alert_count_view(request: HttpRequest) -> HttpResponse:
+    """The badge in the navigation (cached briefly in the cache, see selectors.alerts)."""
+    return render(
+        request, "reports/alert_count.html", {"count": selectors.alert_count_for(request.user)}
+    )

@@ -73,6 +73,8 @@ def test_navigation_count_is_cached_briefly(client, users, history, warehouse):
     assert alert_count_for(manager) == 2  # thresholds saved: recomputed
     page = client.get(reverse("home")).content.decode()
     assert 'data-testid="nav-alerts"' in page
+    badge = client.get(reverse("reports:alert_count")).content.decode()
+    assert 'data-testid="alert-count">2<' in badge
 
 
 def test_scheduled_report_sends_once_per_period(users, history):
