@@ -83,7 +83,7 @@ def synthetic(orders: int) -> None:
     )
     customers = Customer.objects.filter(code__startswith="BN").order_by("pk")
     products = Product.objects.filter(sku__startswith="BN-").order_by("pk")
-    tag = str(int(time.time()))
+    tag = str(int(time.time()))[-6:]
     with connection.cursor() as cursor:
         cursor.execute(
             SQL_ORDERS,

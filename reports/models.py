@@ -170,6 +170,7 @@ class DailySales(models.Model):
 
     day = models.DateField(_("day"), unique=True)
     orders = models.PositiveIntegerField(_("orders"), default=0)
+    units = models.BigIntegerField(_("units"), default=0)
     net_amount = MoneyField(_("net sales"))
     cost_amount = MoneyField(_("cost"))
     shipped_orders = models.PositiveIntegerField(_("fully shipped"), default=0)

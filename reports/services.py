@@ -239,9 +239,10 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
     for row in (
         booked_lines(scope)
         .values("order__order_date")
-        .annotate(cost=Sum(line_cost(), output_field=MONEY))
+        .annotate(cost=Sum(line_cost(), output_field=MONEY), units=Sum("quantity"))
     ):
         by_day[row["order__order_date"]].cost_amount = row["cost"]
+        by_day[row["order__order_date"]].units = row["units"]
     shipped = booked_orders().filter(shipped_at__isnull=False, requested_delivery_on__isnull=False)
     if start:
         shipped = shipped.filter(shipped_at__date__gte=start)

@@ -8,9 +8,6 @@ from django.db.models import (
     F,
     Max,
     Min,
-    OuterRef,
-    Q,
-    Subquery,
     Sum,
     Value,
     Window,
@@ -21,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Complaint, Customer
 from opms.core.money import ZERO
+from reports.models import DailyCategorySales, DailySales
 from reports.selectors.common import (
     MONEY,
     Column,
@@ -34,6 +32,7 @@ from reports.selectors.common import (
     orders_url,
     percent,
 )
+from reports.selectors.dashboard import summary_age
 
 NET = F("total_amount") - F("tax_amount")
 
@@ -59,10 +58,63 @@ DRILL_FILTER = {
 }
 
 
+SUMMARY_GROUPS = {
+    "day": TruncDay("day"),
+    "week": TruncWeek("day"),
+    "month": TruncMonth("day"),
+    "category": "category_id",
+}
+
+
+def _answers_from_summary(filters: ReportFilters, group: str) -> bool:
+    """Period and category alone, by time or category: the daily summary has the answer."""
+    return group in SUMMARY_GROUPS and all(
+        getattr(filters, name) is None
+        for name in ("customer_id", "product_id", "sales_rep_id", "team_id", "warehouse_id")
+    )
+
+
 def sales_report(filters: ReportFilters) -> ReportResult:
     """Net sales, cost, gross profit and margin per period or per dimension."""
     group = filters.group_by if filters.group_by in SALES_GROUPS else "month"
     key, label_fields = SALES_GROUPS[group]
+    summary = _answers_from_summary(filters, group) and summary_age()
+    if summary:
+        by_category = group == "category" or filters.category_id is not None
+        lines = DailyCategorySales.objects.all() if by_category else DailySales.objects.all()
+        if filters.date_from:
+            lines = lines.filter(day__gte=filters.date_from)
+        if filters.date_to:
+            lines = lines.filter(day__lte=filters.date_to)
+        if filters.category_id is not None:
+            lines = lines.filter(category_id=filters.category_id)
+        key = SUMMARY_GROUPS[group]
+        label_fields = ("category_name",) if group == "category" else None
+        if isinstance(key, str):
+            rows = lines.values(key, *label_fields)
+        else:
+            rows = lines.annotate(key=key).values("key")
+            key = "key"
+        rows = rows.annotate(
+            orders=Sum("orders"),
+            units=Sum("units"),
+            net=Sum("net_amount"),
+            cost=Sum("cost_amount"),
+        ).order_by("-net" if label_fields else key)
+        totals = lines.aggregate(
+            net=Coalesce(Sum("net_amount"), ZERO), cost=Coalesce(Sum("cost_amount"), ZERO)
+        )
+        days = DailySales.objects.all()
+        if filters.date_from:
+            days = days.filter(day__gte=filters.date_from)
+        if filters.date_to:
+            days = days.filter(day__lte=filters.date_to)
+        order_count = (
+            lines.aggregate(n=Coalesce(Sum("orders"), 0))["n"]
+            if filters.category_id is not None
+            else days.aggregate(n=Coalesce(Sum("orders"), 0))["n"]
+        )
+        return _sales_result(filters, group, key, label_fields, rows, totals, order_count, summary)
     lines = booked_lines(filters)
     if isinstance(key, str):
         rows = lines.values(key, *label_fields)
@@ -75,6 +127,15 @@ def sales_report(filters: ReportFilters) -> ReportResult:
         net=Sum("net_amount"),
         cost=Sum(line_cost(), output_field=MONEY),
     ).order_by("-net" if label_fields else key)
+    totals = lines.aggregate(
+        net=Coalesce(Sum("net_amount"), ZERO),
+        cost=Coalesce(Sum(line_cost(), output_field=MONEY), ZERO),
+    )
+    order_count = booked_orders(filters).aggregate(n=Count("pk"))["n"]
+    return _sales_result(filters, group, key, label_fields, rows, totals, order_count, None)
+
+
+def _sales_result(filters, group, key, label_fields, rows, totals, order_count, summary):
     table = []
     for row in rows:
         value = row[key]
@@ -98,11 +159,6 @@ def sales_report(filters: ReportFilters) -> ReportResult:
                 "url": orders_url(drill),
             }
         )
-    totals = lines.aggregate(
-        net=Coalesce(Sum("net_amount"), ZERO),
-        cost=Coalesce(Sum(line_cost(), output_field=MONEY), ZERO),
-    )
-    order_totals = booked_orders(filters).aggregate(n=Count("pk"))
     profit = totals["net"] - totals["cost"]
     return ReportResult(
         columns=[
@@ -119,10 +175,11 @@ def sales_report(filters: ReportFilters) -> ReportResult:
             (_("Net sales"), totals["net"], "money"),
             (_("Gross profit"), profit, "money"),
             (_("Margin %"), percent(profit, totals["net"]), "percent"),
-            (_("Orders"), order_totals["n"], "int"),
+            (_("Orders"), order_count, "int"),
         ],
         chart={"kind": "bar", "label": "label", "value": "net"},
         note=_("Cost is the product's current standard cost; sales are booked orders, net of tax."),
+        **({"computed_at": summary.refreshed_at} if summary else {}),
     )
 
 
@@ -245,13 +302,15 @@ def churn_risk_report(filters: ReportFilters) -> ReportResult:
 
 
 def complaint_rate_report(filters: ReportFilters) -> ReportResult:
-    """Complaints logged per customer in the period against the orders they booked."""
-    complaints = Complaint.objects.filter(customer=OuterRef("pk"))
+    """Complaints logged per customer in the period against the orders they booked.
+
+    Two grouped scans (orders, complaints) merged by customer: one pass over the orders
+    instead of one lookup per customer."""
+    complaints = Complaint.objects.all()
     if filters.date_from:
         complaints = complaints.filter(created_at__date__gte=filters.date_from)
     if filters.date_to:
         complaints = complaints.filter(created_at__date__lte=filters.date_to)
-    orders = booked_orders(filters).filter(customer=OuterRef("pk"))
     customers = Customer.objects.all()
     if filters.customer_id is not None:
         customers = customers.filter(pk=filters.customer_id)
@@ -259,22 +318,37 @@ def complaint_rate_report(filters: ReportFilters) -> ReportResult:
         customers = customers.filter(sales_rep_id=filters.sales_rep_id)
     if filters.team_id is not None:
         customers = customers.filter(team_id=filters.team_id)
-    rows = (
-        customers.annotate(
-            complaint_count=Coalesce(
-                Subquery(
-                    complaints.order_by().values("customer").annotate(n=Count("pk")).values("n")
-                ),
-                0,
-            ),
-            order_count=Coalesce(
-                Subquery(orders.order_by().values("customer").annotate(n=Count("pk")).values("n")),
-                0,
-            ),
-        )
-        .filter(Q(complaint_count__gt=0) | Q(order_count__gt=0))
-        .order_by("-complaint_count", "code")
-        .values("pk", "code", "name", "complaint_count", "order_count")
+    order_counts = dict(
+        booked_orders(ReportFilters(**{**filters.__dict__, "sales_rep_id": None, "team_id": None}))
+        .filter(customer__in=customers)
+        .values_list("customer_id")
+        .annotate(n=Count("pk"))
+        .values_list("customer_id", "n")
+    )
+    complaint_counts = dict(
+        complaints.filter(customer__in=customers)
+        .values_list("customer_id")
+        .annotate(n=Count("pk"))
+        .values_list("customer_id", "n")
+    )
+    info = {
+        pk: (code, name)
+        for pk, code, name in customers.filter(
+            pk__in=set(order_counts) | set(complaint_counts)
+        ).values_list("pk", "code", "name")
+    }
+    rows = sorted(
+        (
+            {
+                "pk": pk,
+                "code": info[pk][0],
+                "name": info[pk][1],
+                "complaint_count": complaint_counts.get(pk, 0),
+                "order_count": order_counts.get(pk, 0),
+            }
+            for pk in info
+        ),
+        key=lambda row: (-row["complaint_count"], row["code"]),
     )
     table = [
         {

@@ -10,7 +10,7 @@ from django.urls import reverse
 from finance.services import invoice_create, invoice_issue, payment_record
 from orders.models import OrderEvent, SalesOrder
 from orders.services import order_submit
-from reports.selectors import dashboard_figures, report_compute
+from reports.selectors import dashboard_figures, report_compute, summary_age
 from reports.selectors.common import ReportFilters, booked_orders
 from reports.selectors.sales import churn_risk_report
 from reports.services import sales_summary_refresh
@@ -268,3 +268,36 @@ def test_dashboard_shows_top_lists_and_the_data_age(client, users, history):
     assert 'data-testid="summary-age"' in page and "Sales figures as of" in page
     assert "¥1,200.00" in page  # customer 1 this year
     assert "轴承" in page and "密封件" in page
+
+
+def test_complaint_rates_per_customer(history, users):
+    from customers.services import complaint_log
+
+    for title in ("异响", "包装破损"):
+        complaint_log(
+            customer=history.customer2, actor=users["sales"], title=title, category="quality"
+        )
+    result = report_compute("complaints", {"period": "this_year"})
+    # customer 2: 2 complaints on 1 order → 200 per 100 orders; customer 1: 0 on 1 order.
+    assert [
+        (row["label"].split()[0], row["orders"], row["complaints"], row["rate"])
+        for row in result.rows
+    ] == [
+        ("C2", 1, 2, Decimal("200.0")),
+        (history.customer1.code, 1, 0, Decimal("0.0")),
+    ]
+    figures = {str(label): value for label, value, _kind in result.figures}
+    assert figures["Complaints per 100 orders"] == Decimal("100.0")
+
+
+def test_sales_report_by_month_reads_the_summary_with_the_same_figures(history):
+    by_month = report_compute("sales", {"period": "this_year", "group_by": "month"})
+    assert by_month.computed_at == summary_age().refreshed_at
+    assert [(row["orders"], row["quantity"], row["net"], row["cost"]) for row in by_month.rows] == [
+        (2, 24, Decimal("1700.00"), Decimal("880.00"))
+    ]
+    live = report_compute(
+        "sales",
+        {"period": "this_year", "group_by": "month", "customer": str(history.customer1.pk)},
+    )
+    assert [(row["orders"], row["net"]) for row in live.rows] == [(1, Decimal("1200.00"))]
