@@ -212,6 +212,8 @@ class MonthlyCustomerSales(models.Model):
     customer_label = models.CharField(_("customer"), max_length=230)
     orders = models.PositiveIntegerField(_("orders"), default=0)
     net_amount = MoneyField(_("net sales"))
+    first_order_on = models.DateField(_("first order"), null=True)
+    last_order_on = models.DateField(_("last order"), null=True)
 
     class Meta:
         verbose_name = _("monthly sales by customer")

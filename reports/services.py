@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Max, Min, Q, Sum
 from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -287,11 +287,18 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
                 customer_label=f"{row['customer__code']} {row['customer__name']}"[:230],
                 orders=row["n"],
                 net_amount=row["net"],
+                first_order_on=row["first"],
+                last_order_on=row["last"],
             )
             for row in booked_orders(scope)
             .annotate(month=TruncMonth("order_date"))
             .values("month", "customer_id", "customer__code", "customer__name")
-            .annotate(n=Count("pk"), net=Sum(NET, output_field=MONEY))
+            .annotate(
+                n=Count("pk"),
+                net=Sum(NET, output_field=MONEY),
+                first=Min("order_date"),
+                last=Max("order_date"),
+            )
         ),
         batch_size=1000,
     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import Complaint, Customer
 from opms.core.money import ZERO
-from reports.models import DailyCategorySales, DailySales
+from reports.models import DailyCategorySales, DailySales, MonthlyCustomerSales
 from reports.selectors.common import (
     MONEY,
     Column,
@@ -192,24 +192,59 @@ def _period_filters(filters: ReportFilters, group: str, start) -> ReportFilters:
     return ReportFilters(**{**filters.__dict__, "date_from": start, "date_to": end})
 
 
+def _customer_months(filters: ReportFilters):
+    """The monthly customer summary for `filters`, or None when it cannot answer exactly
+    (a filter it does not carry, or a period that cuts a month)."""
+    if any(
+        getattr(filters, name) is not None
+        for name in ("product_id", "category_id", "sales_rep_id", "team_id", "warehouse_id")
+    ):
+        return None
+    summary = summary_age()
+    if summary is None:
+        return None
+    if filters.date_from and filters.date_from.day != 1:
+        return None
+    end = filters.date_to
+    if end and end < timezone.localdate(summary.refreshed_at) and bucket_end("month", end) != end:
+        return None
+    months = MonthlyCustomerSales.objects.all()
+    if filters.date_from:
+        months = months.filter(month__gte=filters.date_from)
+    if end:
+        months = months.filter(month__lte=end)
+    if filters.customer_id is not None:
+        months = months.filter(customer_id=filters.customer_id)
+    return months
+
+
+def _customer_label(row: dict) -> str:
+    return row.get("customer_label") or f"{row['customer__code']} {row['customer__name']}"
+
+
 def customer_contribution_report(filters: ReportFilters) -> ReportResult:
     """ABC by cumulative share of net sales (A ≤ 80 %, B ≤ 95 %, C rest) and RFM scores 1–5."""
     today = filters.date_to or timezone.localdate()
-    per_customer = (
-        booked_orders(filters)
-        .values("customer_id", "customer__code", "customer__name")
-        .annotate(
-            net=Sum(NET, output_field=MONEY),
-            orders=Count("pk"),
-            last_order_on=Max("order_date"),
+    months = _customer_months(filters)
+    if months is not None:
+        per_customer = months.values("customer_id", "customer_label").annotate(
+            net=Sum("net_amount"), orders=Sum("orders"), last_order_on=Max("last_order_on")
         )
-        .annotate(
-            recency_score=Window(Ntile(5), order_by=F("last_order_on").asc()),
-            frequency_score=Window(Ntile(5), order_by=F("orders").asc()),
-            monetary_score=Window(Ntile(5), order_by=F("net").asc()),
+    else:
+        per_customer = (
+            booked_orders(filters)
+            .values("customer_id", "customer__code", "customer__name")
+            .annotate(
+                net=Sum(NET, output_field=MONEY),
+                orders=Count("pk"),
+                last_order_on=Max("order_date"),
+            )
         )
-        .order_by("-net", "customer_id")
-    )
+    per_customer = per_customer.annotate(
+        recency_score=Window(Ntile(5), order_by=F("last_order_on").asc()),
+        frequency_score=Window(Ntile(5), order_by=F("orders").asc()),
+        monetary_score=Window(Ntile(5), order_by=F("net").asc()),
+    ).order_by("-net", "customer_id")
     rows = list(per_customer)
     # The cumulative share runs over the per-customer rows the table shows anyway.
     total = sum((row["net"] for row in rows), ZERO)
@@ -219,7 +254,7 @@ def customer_contribution_report(filters: ReportFilters) -> ReportResult:
         share = percent(running, total) or Decimal(0)
         table.append(
             {
-                "label": f"{row['customer__code']} {row['customer__name']}",
+                "label": _customer_label(row),
                 "net": row["net"],
                 "share": percent(row["net"], total),
                 "cumulative": share,
@@ -260,11 +295,19 @@ def churn_risk_report(filters: ReportFilters) -> ReportResult:
     """Customers whose days since the last order exceed k × their usual interval."""
     today = filters.date_to or timezone.localdate()
     scoped = ReportFilters(**{**filters.__dict__, "date_from": None, "date_to": today})
+    months = _customer_months(scoped)
+    if months is not None:
+        per_customer = months.values("customer_id", "customer_label").annotate(
+            orders=Sum("orders"), first_on=Min("first_order_on"), last_on=Max("last_order_on")
+        )
+    else:
+        per_customer = (
+            booked_orders(scoped)
+            .values("customer_id", "customer__code", "customer__name")
+            .annotate(orders=Count("pk"), first_on=Min("order_date"), last_on=Max("order_date"))
+        )
     rows = (
-        booked_orders(scoped)
-        .values("customer_id", "customer__code", "customer__name")
-        .annotate(orders=Count("pk"), first_on=Min("order_date"), last_on=Max("order_date"))
-        .filter(orders__gte=2)
+        per_customer.filter(orders__gte=2)
         .annotate(
             span=DaysBetween(F("last_on"), F("first_on")),
             since=DaysBetween(Value(today), F("last_on")),
@@ -274,7 +317,7 @@ def churn_risk_report(filters: ReportFilters) -> ReportResult:
     )
     table = [
         {
-            "label": f"{row['customer__code']} {row['customer__name']}",
+            "label": _customer_label(row),
             "orders": row["orders"],
             "last_on": row["last_on"],
             "interval": Decimal(row["span"]) / (row["orders"] - 1),
