@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from weasyprint import HTML
 
+from opms.core.templatetags.opms import money
 from reports.selectors.common import ReportResult
 
 # A text cell starting with one of these would run as a formula in a spreadsheet.
@@ -64,6 +65,42 @@ def report_xlsx(*, title: str, result: ReportResult, filters_text: str) -> bytes
 def report_pdf(*, title: str, result: ReportResult, filters_text: str) -> bytes:
     html = render_to_string(
         "reports/report_pdf.html",
-        {"title": title, "result": result, "filters_text": filters_text},
+        {
+            "title": title,
+            "result": result,
+            "rows": table_cells(result),
+            "filters_text": filters_text,
+        },
     )
     return HTML(string=html).write_pdf()
+
+
+def cell_text(value, kind: str) -> str:
+    """A report value as the table shows it (the same in the page and the PDF)."""
+    if value is None:
+        return "—"
+    if kind == "money":
+        return money(value)
+    if kind == "percent":
+        return f"{value} %"
+    if kind == "date":
+        return value.strftime("%Y-%m-%d")
+    if kind in ("hours", "days"):
+        return f"{Decimal(value):.1f}"
+    return str(value)
+
+
+def table_cells(result: ReportResult) -> list[dict]:
+    """Rows of formatted cells: one pass over the rows the report returned (no template
+    include per cell, which cost seconds for thousands of customers)."""
+    rows = []
+    for row in result.rows:
+        if row.get("heading"):
+            rows.append({"heading": str(row["label"])})
+            continue
+        cells = []
+        for column in result.columns:
+            css = "text-nowrap" if column.kind == "date" else "" if column.kind == "text" else "num"
+            cells.append((cell_text(row.get(column.key), column.kind), css))
+        rows.append({"cells": cells, "url": row.get("url", "")})
+    return rows

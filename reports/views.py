@@ -20,6 +20,7 @@ from orders.models import SalesOrder
 from purchasing import selectors as purchasing_selectors
 from reports import selectors, services
 from reports.errors import ReportError
+from reports.exports import table_cells
 from reports.forms import AlertSettingsForm, SubscriptionForm
 from reports.models import ReportRun
 from reports.selectors.catalogue import (
@@ -214,6 +215,7 @@ def report_detail_view(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "definition": definition,
         "result": result,
+        "rows": table_cells(result),
         "chart": chart,
         "filters": filters,
         "params": request.GET,

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.db.models import (
@@ -60,6 +61,11 @@ class ReportFilters:
         return params
 
 
+@lru_cache(maxsize=1)
+def _orders_path() -> str:
+    return reverse("orders:list")
+
+
 def orders_url(filters: ReportFilters | None = None, **extra) -> str:
     """Link to the orders list showing exactly the orders behind a figure."""
     params = (filters or ReportFilters()).order_query()
@@ -68,7 +74,7 @@ def orders_url(filters: ReportFilters | None = None, **extra) -> str:
             params.pop(key, None)
         else:
             params[key] = value.isoformat() if isinstance(value, date) else str(value)
-    return f"{reverse('orders:list')}?{urlencode(params)}"
+    return f"{_orders_path()}?{urlencode(params)}"
 
 
 def booked_orders(filters: ReportFilters | None = None) -> QuerySet[SalesOrder]:
