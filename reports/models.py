@@ -214,6 +214,8 @@ class MonthlyCustomerSales(models.Model):
     net_amount = MoneyField(_("net sales"))
     first_order_on = models.DateField(_("first order"), null=True)
     last_order_on = models.DateField(_("last order"), null=True)
+    units = models.BigIntegerField(_("units"), default=0)
+    cost_amount = MoneyField(_("cost"))
 
     class Meta:
         verbose_name = _("monthly sales by customer")
@@ -233,6 +235,7 @@ class MonthlyProductSales(models.Model):
     orders = models.PositiveIntegerField(_("orders"), default=0)
     units = models.BigIntegerField(_("units"), default=0)
     net_amount = MoneyField(_("net sales"))
+    cost_amount = MoneyField(_("cost"))
 
     class Meta:
         verbose_name = _("monthly sales by product")

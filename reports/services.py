@@ -13,6 +13,7 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from opms.core.money import ZERO
 from reports.errors import UnknownReport
 from reports.exports import report_pdf, report_xlsx
 from reports.models import (
@@ -279,8 +280,27 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
         ),
         batch_size=1000,
     )
-    MonthlyCustomerSales.objects.bulk_create(
-        (
+    customer_lines = {
+        (row["month"], row["order__customer_id"]): row
+        for row in booked_lines(scope)
+        .annotate(month=TruncMonth("order__order_date"))
+        .values("month", "order__customer_id")
+        .annotate(units=Sum("quantity"), cost=Sum(line_cost(), output_field=MONEY))
+    }
+    customer_months = []
+    for row in (
+        booked_orders(scope)
+        .annotate(month=TruncMonth("order_date"))
+        .values("month", "customer_id", "customer__code", "customer__name")
+        .annotate(
+            n=Count("pk"),
+            net=Sum(NET, output_field=MONEY),
+            first=Min("order_date"),
+            last=Max("order_date"),
+        )
+    ):
+        lines = customer_lines.get((row["month"], row["customer_id"]), {})
+        customer_months.append(
             MonthlyCustomerSales(
                 month=row["month"],
                 customer_id=row["customer_id"],
@@ -289,19 +309,11 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
                 net_amount=row["net"],
                 first_order_on=row["first"],
                 last_order_on=row["last"],
+                units=lines.get("units") or 0,
+                cost_amount=lines.get("cost") or ZERO,
             )
-            for row in booked_orders(scope)
-            .annotate(month=TruncMonth("order_date"))
-            .values("month", "customer_id", "customer__code", "customer__name")
-            .annotate(
-                n=Count("pk"),
-                net=Sum(NET, output_field=MONEY),
-                first=Min("order_date"),
-                last=Max("order_date"),
-            )
-        ),
-        batch_size=1000,
-    )
+        )
+    MonthlyCustomerSales.objects.bulk_create(customer_months, batch_size=1000)
     MonthlyProductSales.objects.bulk_create(
         (
             MonthlyProductSales(
@@ -311,12 +323,16 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
                 orders=row["n"],
                 units=row["units"],
                 net_amount=row["net"],
+                cost_amount=row["cost"],
             )
             for row in booked_lines(scope)
             .annotate(month=TruncMonth("order__order_date"))
             .values("month", "product_id", "product__sku", "product__name")
             .annotate(
-                n=Count("order_id", distinct=True), units=Sum("quantity"), net=Sum("net_amount")
+                n=Count("order_id", distinct=True),
+                units=Sum("quantity"),
+                net=Sum("net_amount"),
+                cost=Sum(line_cost(), output_field=MONEY),
             )
         ),
         batch_size=1000,

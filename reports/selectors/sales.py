@@ -18,7 +18,12 @@ from django.utils.translation import gettext as _
 
 from customers.models import Complaint, Customer
 from opms.core.money import ZERO
-from reports.models import DailyCategorySales, DailySales, MonthlyCustomerSales
+from reports.models import (
+    DailyCategorySales,
+    DailySales,
+    MonthlyCustomerSales,
+    MonthlyProductSales,
+)
 from reports.selectors.common import (
     MONEY,
     Column,
@@ -115,6 +120,34 @@ def sales_report(filters: ReportFilters) -> ReportResult:
             else days.aggregate(n=Coalesce(Sum("orders"), 0))["n"]
         )
         return _sales_result(filters, group, key, label_fields, rows, totals, order_count, summary)
+    monthly = _monthly_rows(filters, group)
+    if monthly is not None:
+        months, label_field, summary = monthly
+        rows = (
+            months.values(DRILL_FILTER[group], label_field)
+            .annotate(
+                orders=Sum("orders"),
+                units=Sum("units"),
+                net=Sum("net_amount"),
+                cost=Sum("cost_amount"),
+            )
+            .order_by("-net")
+        )
+        totals = months.aggregate(
+            net=Coalesce(Sum("net_amount"), ZERO), cost=Coalesce(Sum("cost_amount"), ZERO)
+        )
+        if group == "customer" or filters.product_id is not None:
+            order_count = months.aggregate(n=Coalesce(Sum("orders"), 0))["n"]
+        else:
+            days = DailySales.objects.all()
+            if filters.date_from:
+                days = days.filter(day__gte=filters.date_from)
+            if filters.date_to:
+                days = days.filter(day__lte=filters.date_to)
+            order_count = days.aggregate(n=Coalesce(Sum("orders"), 0))["n"]
+        return _sales_result(
+            filters, group, DRILL_FILTER[group], (label_field,), rows, totals, order_count, summary
+        )
     lines = booked_lines(filters)
     if isinstance(key, str):
         rows = lines.values(key, *label_fields)
@@ -192,6 +225,43 @@ def _period_filters(filters: ReportFilters, group: str, start) -> ReportFilters:
     return ReportFilters(**{**filters.__dict__, "date_from": start, "date_to": end})
 
 
+def _month_aligned(filters: ReportFilters, summary) -> bool:
+    """Whether the period is whole months (or runs to the summary's day)."""
+    if filters.date_from and filters.date_from.day != 1:
+        return False
+    end = filters.date_to
+    return not (
+        end and end < timezone.localdate(summary.refreshed_at) and bucket_end("month", end) != end
+    )
+
+
+def _monthly_rows(filters: ReportFilters, group: str):
+    """Sales by customer or by product over whole months from the monthly summaries."""
+    models = {
+        "customer": (MonthlyCustomerSales, "customer_id", "customer_label"),
+        "product": (MonthlyProductSales, "product_id", "product_label"),
+    }
+    if group not in models:
+        return None
+    model, own_filter, label_field = models[group]
+    others = {"customer_id", "product_id", "category_id", "sales_rep_id", "team_id"}
+    others |= {"warehouse_id"}
+    others.discard(own_filter)
+    if any(getattr(filters, name) is not None for name in others):
+        return None
+    summary = summary_age()
+    if summary is None or not _month_aligned(filters, summary):
+        return None
+    months = model.objects.all()
+    if filters.date_from:
+        months = months.filter(month__gte=filters.date_from)
+    if filters.date_to:
+        months = months.filter(month__lte=filters.date_to)
+    if getattr(filters, own_filter) is not None:
+        months = months.filter(**{own_filter: getattr(filters, own_filter)})
+    return months, label_field, summary
+
+
 def _customer_months(filters: ReportFilters):
     """The monthly customer summary for `filters`, or None when it cannot answer exactly
     (a filter it does not carry, or a period that cuts a month)."""
@@ -201,13 +271,9 @@ def _customer_months(filters: ReportFilters):
     ):
         return None
     summary = summary_age()
-    if summary is None:
-        return None
-    if filters.date_from and filters.date_from.day != 1:
+    if summary is None or not _month_aligned(filters, summary):
         return None
     end = filters.date_to
-    if end and end < timezone.localdate(summary.refreshed_at) and bucket_end("month", end) != end:
-        return None
     months = MonthlyCustomerSales.objects.all()
     if filters.date_from:
         months = months.filter(month__gte=filters.date_from)

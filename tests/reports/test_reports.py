@@ -232,6 +232,7 @@ def test_exports_are_xlsx_and_pdf_with_formula_cells_escaped(client, users, hist
 
     history.customer2.name = "=HYPERLINK(1)"
     history.customer2.save()
+    sales_summary_refresh()
     client.force_login(users["manager"])
     url = reverse("reports:detail", args=["sales"])
     xlsx = client.get(url, {"period": "this_year", "group_by": "customer", "export": "xlsx"})
@@ -314,3 +315,24 @@ def test_sales_report_by_month_reads_the_summary_with_the_same_figures(history):
         {"period": "this_year", "group_by": "month", "customer": str(history.customer1.pk)},
     )
     assert [(row["orders"], row["net"]) for row in live.rows] == [(1, Decimal("1200.00"))]
+
+
+def test_sales_by_customer_and_product_from_monthly_summaries_match_the_lines(history):
+    for group in ("customer", "product"):
+        summary = report_compute("sales", {"period": "this_year", "group_by": group})
+        assert summary.computed_at == summary_age().refreshed_at
+        live = report_compute(
+            "sales",
+            {"period": "this_year", "group_by": group, "warehouse": str(history.a.warehouse_id)},
+        )
+        assert live.computed_at != summary.computed_at
+        fields = ("label", "orders", "quantity", "net", "cost", "profit", "margin")
+        assert [tuple(row[f] for f in fields) for row in summary.rows] == [
+            tuple(row[f] for f in fields) for row in live.rows
+        ]
+        assert summary.figures == live.figures
+    by_customer = report_compute("sales", {"period": "this_year", "group_by": "customer"})
+    assert [(row["label"].split()[0], row["net"], row["cost"]) for row in by_customer.rows] == [
+        (history.customer1.code, Decimal("1200.00"), Decimal("680.00")),
+        ("C2", Decimal("500.00"), Decimal("200.00")),
+    ]
