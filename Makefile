@@ -34,6 +34,7 @@ static/vendor/.installed: package.json package-lock.json
 	# The source maps the minified files name: collectstatic (manifest storage) needs them.
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/
+	cp node_modules/echarts/dist/echarts.min.js static/vendor/
 	touch $@
 
 assets: static/vendor/.installed

@@ -50,6 +50,19 @@ app.conf.beat_schedule = {
         "task": "opms.core.queue.pending_tasks_flush",
         "schedule": 60.0,
     },
+    "reports-sales-summary-recent": {
+        "task": "reports.tasks.sales_summary_refresh_task",
+        "schedule": crontab(minute="*/10"),
+    },
+    "reports-sales-summary-full": {
+        "task": "reports.tasks.sales_summary_refresh_task",
+        "schedule": crontab(hour=2, minute=30),
+        "kwargs": {"full": True},
+    },
+    "reports-send-scheduled": {
+        "task": "reports.tasks.report_subscriptions_run_due_task",
+        "schedule": crontab(minute="*/5"),
+    },
 }
 
 

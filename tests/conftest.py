@@ -141,6 +141,12 @@ DATA_MIGRATIONS = [
         "orders.migrations.0007_rules_from_policy",
         "rules_from_policy",
     ),
+    (
+        "reports",
+        "0003_grant_report_permissions",
+        "reports.migrations.0003_grant_report_permissions",
+        "grant",
+    ),
 ]
 
 

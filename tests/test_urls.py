@@ -74,6 +74,14 @@ MATRIX = {
     "purchasing/": "403 403 403 200 403 200 200",
     "reports/dashboard/": "403 403 403 403 403 200 200",
     "reports/customers/<int:pk>/": "200 200 403 403 200 200 200",
+    "reports/": "403 403 403 403 200 200 200",
+    "reports/alerts/": "403 403 200 200 200 200 200",
+    "reports/alerts/count/": "403 403 200 200 200 200 200",
+    "reports/subscriptions/": "403 403 403 403 200 200 200",
+    "reports/subscriptions/<int:pk>/delete/": "403 403 403 403 P302 P302 P302",
+    "reports/runs/<int:pk>/file/": "403 403 403 403 404 404 404",
+    "reports/<slug:slug>/": "403 403 403 403 200 200 200",
+    "reports/<slug:slug>/subscribe/": "403 403 403 403 P302 P302 P302",
     "orders/approvals/bulk/": "P302 P302 P302 P302 P302 P302 P302",
     "orders/approvals/delegations/": "200 200 200 200 200 200 200",
     "orders/approvals/delegations/<int:pk>/end/": "P302 P302 P302 P302 P302 P302 P302",
@@ -232,6 +240,8 @@ ROUTE_KINDS = [
     ("finance/customers/", "customer"),
     ("purchasing/orders/", "missing"),
     ("notifications/", "missing"),
+    ("reports/subscriptions/", "missing"),
+    ("reports/runs/", "missing"),
     ("orders/", "order"),
     ("finance/invoices/new/", "order"),
     ("finance/invoices/", "invoice"),
@@ -255,6 +265,7 @@ TOKENS = [
     ("api/v1/customers/", "<str:code>", "customer_code"),
     ("api/v1/orders/", "<str:number>", "order_number"),
     ("api/v1/shipments/", "<str:number>", "shipment_number"),
+    ("reports/", "<slug:slug>", "=sales"),
 ]
 
 

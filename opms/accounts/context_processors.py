@@ -29,6 +29,7 @@ NAVIGATION = [
     (_("Custom fields"), "orders:custom_fields", "customers.change_customfield"),
     (_("Audit"), "reports:audit", "reports.view_dashboard"),
     (_("Integrations"), "orders:integrations", "orders.add_apikey"),
+    (_("Reports"), "reports:list", "reports.view_reports"),
 ]
 
 

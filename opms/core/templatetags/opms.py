@@ -47,3 +47,9 @@ def choice_badge(choice) -> str:
     return render_to_string(
         "components/status_badge.html", {"value": choice.value, "label": choice.label}
     )
+
+
+@register.filter
+def get_item(mapping, key):
+    """A dict value by a variable key (report tables)."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

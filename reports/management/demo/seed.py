@@ -23,6 +23,7 @@ from reports.management.demo.finance import finance_demo_ensure
 from reports.management.demo.integrations import integrations_ensure
 from reports.management.demo.masterdata import Directory, master_data_ensure
 from reports.management.demo.purchasing import purchasing_demo_ensure
+from reports.management.demo.reporting import reporting_ensure
 from reports.management.demo.running import RECEIPT_REASON, OrderRunner
 from reports.management.demo.specs import master_plan, order_reference
 from reports.management.demo.stories import order_plans
@@ -104,6 +105,7 @@ def seed_demo(*, orders: int, write: Callable[[str], None]) -> SeedResult:
     finance_demo_ensure(directory)
     integrations_ensure(directory, write)
     purchasing_demo_ensure(directory)
+    reporting_ensure()
     for reference, error in result.failures:
         write(f"order {reference} not completed: {error}")
     write(summary(started))
