@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Case, DecimalField, F, OuterRef, Subquery, Value, When
+from django.db.models import Case, DecimalField, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce, NullIf
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from finance.models import Invoice
 from inventory.selectors import stock_levels_below_reorder_point
 from opms.core.money import ZERO
 from opms.core.templatetags.opms import money
-from orders.models import ApprovalStep, OrderEvent, SalesOrder
+from orders.models import ApprovalStep, OrderEvent, SalesOrder, WebhookDelivery
 from reports.models import AlertSettings
 
 COUNT_CACHE_SECONDS = 60
@@ -116,22 +116,37 @@ def _stuck(settings: AlertSettings):
 
 
 def _approvals(settings: AlertSettings):
-    # TODO(issue 5): use the approval step's own deadline once branch issue-5 lands.
-    since = timezone.now() - timedelta(hours=settings.approval_wait_hours)
+    """Levels past their own deadline, or (levels without one) waiting longer than the
+    alert threshold."""
+    now = timezone.now()
+    since = now - timedelta(hours=settings.approval_wait_hours)
     return (
         ApprovalStep.objects.filter(
+            Q(due_at__lte=now) | Q(due_at__isnull=True, created_at__lt=since),
             status=ApprovalStep.Status.PENDING,
             order__status=SalesOrder.Status.PENDING_APPROVAL,
-            created_at__lt=since,
         )
         .select_related("order__customer", "approver_group")
         .order_by("created_at", "pk")
     )
 
 
+def _failed_deliveries():
+    return WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED)
+
+
 def failed_webhooks() -> list[dict]:
-    """TODO(issue 7): failed outbound webhook deliveries; none exist before issue 7 lands."""
-    return []
+    """Webhook deliveries that gave up; a successful replay clears them."""
+    deliveries = _failed_deliveries().select_related("subscription").order_by("-pk")
+    return [
+        {
+            "label": f"{delivery.get_event_display()} → {delivery.subscription.url}",
+            "detail": _("%(attempts)s attempts; last error: %(error)s")
+            % {"attempts": delivery.attempts, "error": delivery.last_error or "—"},
+            "url": reverse("orders:integration", args=[delivery.subscription.channel_id]),
+        }
+        for delivery in deliveries[:LIST_LIMIT]
+    ]
 
 
 @dataclass
@@ -210,8 +225,7 @@ def _items(kind: str, settings: AlertSettings) -> tuple[int, list[dict]]:
             }
             for step in steps[:LIST_LIMIT]
         ]
-    rows = failed_webhooks()
-    return len(rows), rows
+    return _failed_deliveries().count(), failed_webhooks()
 
 
 def alert_kinds_for(user) -> list[AlertKind]:
@@ -239,7 +253,7 @@ def _count(kind: str, settings: AlertSettings) -> int:
         return _stuck(settings).count()
     if kind == "approvals":
         return _approvals(settings).count()
-    return len(failed_webhooks())
+    return _failed_deliveries().count()
 
 
 GENERATION_KEY = "reports:alert-count-generation"

@@ -132,3 +132,42 @@ def test_sales_home_shows_month_against_target(client, users, history):
     assert 'data-testid="sales-dashboard"' in page
     assert "¥1,700.00" in page
     assert "50.0 %" in page
+
+
+def test_failed_webhooks_alert_until_a_replay_delivers(users):
+    from orders.models import IntegrationChannel, WebhookDelivery, WebhookSubscription
+
+    channel = IntegrationChannel.objects.create(code="shop", name="Shop", acts_as=users["sales"])
+    subscription = WebhookSubscription.objects.create(
+        channel=channel, url="http://127.0.0.1:9/hook", secret="s", events=["order.status_changed"]
+    )
+    delivery = WebhookDelivery.objects.create(
+        subscription=subscription,
+        event="order.status_changed",
+        payload={},
+        status=WebhookDelivery.Status.FAILED,
+        attempts=6,
+        last_error="connection refused",
+    )
+    [group] = [g for g in alerts_for(users["manager"]) if g.kind.key == "webhooks"]
+    assert group.count == 1
+    assert "connection refused" in str(group.items[0]["detail"])
+    assert group.items[0]["url"] == reverse("orders:integration", args=[channel.pk])
+    delivery.status = WebhookDelivery.Status.DELIVERED
+    delivery.save(update_fields=["status"])
+    assert _counts(users["manager"])["webhooks"] == 0
+
+
+def test_an_approval_past_its_own_deadline_alerts_before_the_general_threshold(
+    users, make_order, products
+):
+    from orders.models import ApprovalStep
+    from orders.services import order_submit
+
+    order = make_order([(products[0], 100), (products[2], 20)])  # over the approval amount
+    order_submit(order_id=order.pk, actor=users["sales"])
+    step = ApprovalStep.objects.get(order=order, status=ApprovalStep.Status.PENDING)
+    assert _counts(users["manager"])["approvals"] == 0
+    step.due_at = timezone.now() - timedelta(minutes=1)
+    step.save(update_fields=["due_at"])
+    assert _counts(users["manager"])["approvals"] == 1
