@@ -68,7 +68,7 @@ def test_finance_imports_a_statement_and_reconciles_the_rest_by_hand(
     )
     page = new_page()
     login(page, base, "finance")
-    page.get_by_role("link", name="Reconcile").click()
+    page.get_by_role("link", name="Reconcile", exact=True).click()
     page.get_by_role("link", name="Import a statement").first.click()
     page.set_input_files("#id_file", str(statement))
     page.click("[data-testid=import-statement]")

@@ -51,6 +51,7 @@ def test_manager_clicks_a_trend_bar_and_lands_on_its_orders(live_server, new_pag
             return chart.convertToPixel({seriesIndex: 0}, [last, values[last] / 2]);
         }"""
     )
+    chart.scroll_into_view_if_needed()  # the mouse only reaches what is on the screen
     box = chart.bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_url(re.compile(r"/orders/\?"))

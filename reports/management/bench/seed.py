@@ -619,8 +619,9 @@ def _stock(masters: Masters) -> int:
     )
     _execute(
         """
-        INSERT INTO inventory_stocklevel (product_id, warehouse_id, on_hand, reserved)
-        SELECT product_id, warehouse_id, 0, 0 FROM bench_s
+        INSERT INTO inventory_stocklevel
+          (product_id, warehouse_id, on_hand, reserved, backordered, on_order)
+        SELECT product_id, warehouse_id, 0, 0, 0, 0 FROM bench_s
         ON CONFLICT (product_id, warehouse_id) DO NOTHING
         """
     )
