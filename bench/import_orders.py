@@ -28,7 +28,7 @@ from orders.imports.services import import_confirm_start  # noqa: E402
 from orders.models import ImportBatch  # noqa: E402
 
 
-def main(lines: int) -> None:
+def main(lines: int) -> dict:
     user, _ = User.objects.get_or_create(username="bench-import", defaults={"sales_scope": "all"})
     user.groups.add(Group.objects.get(name="sales"))
     Warehouse.objects.get_or_create(code="BW", defaults={"name": "bench"})
@@ -58,6 +58,15 @@ def main(lines: int) -> None:
         f"{lines} lines / {lines // 5} orders: check {checked - started:.1f} s, "
         f"import {done - checked:.1f} s, total {done - started:.1f} s ({batch.status})"
     )
+    return {
+        "lines": lines,
+        "orders": lines // 5,
+        "check_s": round(checked - started, 2),
+        "import_s": round(done - checked, 2),
+        "total_s": round(done - started, 2),
+        "lines_per_s": round(lines / (done - started), 1),
+        "status": batch.status,
+    }
 
 
 if __name__ == "__main__":

@@ -446,13 +446,8 @@ def bench_contention(cfg: Config) -> Row:
 
 
 # (benchmark, user, URL name or candidates, kwargs or query) — add pages here.
-SALES_REPORT_URLS = ["reports:sales", "reports:sales_report", "reports:sales_year"]
-AGEING_URLS = [
-    "finance:ageing",
-    "reports:ageing",
-    "reports:ar_ageing",
-    "finance:receivables_ageing",
-]
+SALES_REPORT_URLS = ["reports:detail"]
+AGEING_URLS = ["finance:receivables"]
 
 
 def page_specs(cfg: Config) -> list[tuple[str, str, list[str], dict, str]]:
@@ -480,7 +475,6 @@ def page_specs(cfg: Config) -> list[tuple[str, str, list[str], dict, str]]:
         .first()
     )
     cursor = _encode(list(row)) if row else ""
-    year = timezone.localdate().year - 1
     return [
         ("page_order_list_status", "bench-manager", ["orders:list"], {}, "status=approved"),
         ("page_order_list_deep_cursor", "bench-manager", ["orders:list"], {}, f"cursor={cursor}"),
@@ -497,7 +491,27 @@ def page_specs(cfg: Config) -> list[tuple[str, str, list[str], dict, str]]:
         ("page_pending_approvals", "bench-approver", ["orders:approvals"], {}, ""),
         ("page_manager_dashboard", "bench-manager", ["reports:dashboard"], {}, ""),
         ("page_home_sales", SALES_USER, ["home"], {}, ""),
-        ("report_sales_year", "bench-manager", SALES_REPORT_URLS, {}, f"year={year}"),
+        (
+            "report_sales_year",
+            "bench-manager",
+            SALES_REPORT_URLS,
+            {"slug": "sales"},
+            "period=last_year&group_by=month",
+        ),
+        (
+            "report_sales_year_by_customer",
+            "bench-manager",
+            SALES_REPORT_URLS,
+            {"slug": "sales"},
+            "period=last_year&group_by=customer",
+        ),
+        (
+            "report_sales_year_by_rep",
+            "bench-manager",
+            SALES_REPORT_URLS,
+            {"slug": "sales"},
+            "period=last_year&group_by=sales_rep",
+        ),
         ("report_ar_ageing", "bench-finance", AGEING_URLS, {}, ""),
     ]
 
@@ -510,7 +524,13 @@ def bench_pages(cfg: Config) -> list[Row]:
 
     from opms.accounts.models import User
 
-    budgets = {"page_manager_dashboard": "p95 < 500 ms", "report_sales_year": "p95 < 2 s"}
+    budgets = {
+        "page_manager_dashboard": "p95 < 500 ms",
+        "report_sales_year": "p95 < 2 s",
+        "report_sales_year_by_customer": "p95 < 2 s",
+        "report_sales_year_by_rep": "p95 < 2 s",
+        "report_ar_ageing": "p95 < 2 s",
+    }
     rows = []
     for name, username, candidates, kwargs, query in page_specs(cfg):
         url = None
@@ -571,9 +591,26 @@ def bench_pages(cfg: Config) -> list[Row]:
 
 
 def bench_import(cfg: Config) -> Row:
-    note = "skipped: no batch import service yet (import of a 100,000-line file, < 60 s)"
-    result_write("import_100k_lines", {"skipped": note})
-    return Row("import_100k_lines", note=note)
+    """Check and import an order file through the import service (the path of the upload
+    page and its Celery task). 100,000 lines take too long for the 20-minute budget while
+    the import goes order by order through the services, so the default run imports
+    20,000 lines (2,000 in --quick) and reports lines per second against the target of
+    100,000 lines in 60 s (1,667 lines/s)."""
+    from import_orders import main as import_run
+
+    lines = 2_000 if cfg.orders <= 20_000 else 20_000
+    progress(f"import_lines: {lines} lines ({lines // 5} orders)")
+    result = import_run(lines)
+    result_write("import_lines", result)
+    return Row(
+        "import_lines",
+        f"{result['lines_per_s']} lines/s",
+        "",
+        f"{result['total_s']} s",
+        "",
+        "100k lines < 60 s (1,667/s)",
+        f"{lines} lines: check {result['check_s']} s, import {result['import_s']} s",
+    )
 
 
 # ---------------------------------------------------------------------- pgbench
