@@ -34,6 +34,12 @@ class OrderHeaderForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    is_priority = forms.BooleanField(
+        label=_("Priority order"),
+        required=False,
+        help_text=_("Priority orders get arriving stock before the others."),
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, user=None, custom_fields=(), **kwargs):

@@ -239,6 +239,7 @@ def order_create(
     requested_delivery_on=None,
     customer_reference: str = "",
     note: str = "",
+    is_priority: bool = False,
     custom_fields: dict | None = None,
     channel=None,
     external_id: str = "",
@@ -261,6 +262,7 @@ def order_create(
         requested_delivery_on=requested_delivery_on,
         customer_reference=customer_reference,
         note=note,
+        is_priority=is_priority,
         custom_fields=custom_fields or {},
         channel=channel,
         external_id=external_id,
@@ -295,6 +297,7 @@ def order_update(
     requested_delivery_on=None,
     customer_reference: str = "",
     note: str = "",
+    is_priority: bool | None = None,
     custom_fields: dict | None = None,
     reason: str = "",
 ) -> SalesOrder:
@@ -317,6 +320,8 @@ def order_update(
     order.requested_delivery_on = requested_delivery_on
     order.customer_reference = customer_reference
     order.note = note
+    if is_priority is not None:
+        order.is_priority = is_priority
     built = _build_lines(order, lines)
     _apply_totals(order, built)
     _lines_replace(order, built, actor=actor, reason=reason)
@@ -332,6 +337,7 @@ def order_update(
             "requested_delivery_on",
             "customer_reference",
             "note",
+            "is_priority",
             "lines_amount",
             "discount_amount",
             "tax_amount",

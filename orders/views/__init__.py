@@ -249,6 +249,7 @@ def order_edit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 "requested_delivery_on": order.requested_delivery_on,
                 "customer_reference": order.customer_reference,
                 "note": order.note,
+                "is_priority": order.is_priority,
                 "version": order.version,
                 **custom_form_initial(definitions, order.custom_fields),
             },
@@ -298,6 +299,7 @@ def _order_save(request: HttpRequest, *, order: SalesOrder | None) -> HttpRespon
         "requested_delivery_on": header.cleaned_data["requested_delivery_on"],
         "customer_reference": header.cleaned_data["customer_reference"],
         "note": header.cleaned_data["note"],
+        "is_priority": header.cleaned_data["is_priority"],
         "custom_fields": custom_values_from_form(header.custom_definitions, header.cleaned_data),
     }
     try:

@@ -74,6 +74,24 @@ def test_short_stock_is_submitted_with_a_backorder_that_sales_sees(
     assert 'data-testid="backorder-panel"' in page
 
 
+def test_a_priority_order_is_marked_from_the_form_and_shown(
+    client, users, customer, warehouse, products
+):
+    client.force_login(users["sales"])
+    data = _line_post(customer, warehouse, [(products[0].sku, 3)], save="1")
+    data["is_priority"] = "on"
+    response = client.post(reverse("orders:create"), data)
+    order = SalesOrder.objects.get()
+    assert response.status_code == 302 and order.is_priority
+    page = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert 'data-testid="priority"' in page
+    data = _line_post(customer, warehouse, [(products[0].sku, 3)], save="1")
+    data["version"] = order.version
+    client.post(reverse("orders:edit", args=[order.pk]), data)
+    order.refresh_from_db()
+    assert not order.is_priority  # unticked on the form: no longer a priority
+
+
 def test_line_table_recalculates_without_replacing_inputs(
     client, users, customer, warehouse, products
 ):
