@@ -96,6 +96,16 @@ def database_ensure(cfg: Config) -> None:
         )
     else:
         progress(f"{have} orders present: no seeding needed")
+    from reports.models import SalesSummaryRun
+    from reports.services import sales_summary_refresh
+
+    if not SalesSummaryRun.objects.exists():
+        # In production beat keeps the report summaries current (every 10 minutes, nightly
+        # in full); a freshly seeded database gets its first full refresh here.
+        progress("building the report summaries (sales_summary_refresh)")
+        started = time.perf_counter()
+        sales_summary_refresh()
+        result_write("sales_summary_refresh", {"seconds": round(time.perf_counter() - started, 1)})
 
 
 def world_json() -> dict:
