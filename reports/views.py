@@ -137,9 +137,10 @@ def _chart(kind: str, rows: list[dict], *, label: str, value: str, line: str = "
     return {
         "kind": kind,
         "labels": [str(row.get(label, "")) for row in rows],
-        "values": [float(row.get(value) or 0) for row in rows],
-        "line": [float(row.get(line) or 0) for row in rows] if line else [],
-        "urls": [row.get("url") or row.get("url") or "" for row in rows],
+        # Decimal figures travel as exact numeric strings; ECharts reads them as numbers.
+        "values": [str(row.get(value) or 0) for row in rows],
+        "line": [str(row.get(line) or 0) for row in rows] if line else [],
+        "urls": [row.get("url") or "" for row in rows],
     }
 
 

@@ -27,15 +27,6 @@ Kind = ImportBatch.Kind
 HEADER_ROW = 1
 
 
-def custom_field_columns(kind: str) -> list[Column]:
-    """Columns for the admin's custom fields of orders and customers.
-
-    TODO(issue 5): return one Column per custom field of `kind` (orders, customers); the
-    plans pass their values through in `row.extra` and the apply step stores them.
-    """
-    return []
-
-
 def columns_for(kind: str) -> list[Column]:
     base = {
         Kind.ORDERS: ORDER_COLUMNS,
@@ -44,7 +35,7 @@ def columns_for(kind: str) -> list[Column]:
         Kind.PRICE_RULES: PRICE_RULE_COLUMNS,
         Kind.OPENING_STOCK: OPENING_STOCK_COLUMNS,
     }[kind]
-    return [*base, *custom_field_columns(kind)]
+    return list(base)
 
 
 @dataclass
