@@ -24,7 +24,7 @@ def main() -> None:
     from django.db import connection
 
     from opms.core.errors import DomainError
-    from orders.services import LineInput, order_create, order_submit
+    from orders.services import LineInput, order_place
 
     user, _, warehouse, _ = bench_world()
     customers = [bench_world(client=args.seed * args.threads + n)[1] for n in range(args.threads)]
@@ -43,10 +43,7 @@ def main() -> None:
             ]
             started = time.perf_counter()
             try:
-                order = order_create(
-                    actor=user, customer=customer, warehouse=warehouse, lines=lines
-                )
-                order_submit(order_id=order.pk, actor=user)
+                order_place(actor=user, customer=customer, warehouse=warehouse, lines=lines)
             except DomainError:
                 with lock:
                     refused[0] += 1

@@ -1,6 +1,6 @@
 """Writes bench/order_tx.sql: the order-entry transaction of OPMS in raw SQL, for pgbench.
 
-The same work as order_create + order_submit with 5 lines: number from the sequence row,
+The same work as order_place with 5 lines: a number from the document sequence,
 lock the customer (credit), insert the order and its lines, reserve stock with conditional
 updates in product order, insert the reservations, move the customer's open-order figure,
 write the audit event. Columns the script does not name get the model's defaults, so the
@@ -101,9 +101,7 @@ def script_write(path):
 \\set p4 random(:pmin, :pmax)
 \\set p5 random(:pmin, :pmax)
 BEGIN;
-INSERT INTO core_documentsequence (prefix, year, last_value) VALUES ('PGB', 2000, 1)
-  ON CONFLICT (prefix, year) DO UPDATE SET last_value = core_documentsequence.last_value + 1
-  RETURNING last_value AS seq \\gset
+SELECT opms_document_numbers('PGB', 2000, 1) AS seq \\gset
 SELECT credit_limit_amount, receivable_amount, open_order_amount FROM customers_customer
   WHERE id = :customer FOR UPDATE;
 INSERT INTO orders_salesorder ({order_columns})

@@ -1,5 +1,6 @@
-"""One client process of the service-layer benchmark: create + submit 5-line orders until
-the deadline; prints its latencies as JSON. Started by bench/run.py, one per client."""
+"""One client process of the service-layer benchmark: enter and submit 5-line orders
+(order_place) until the deadline; prints its latencies as JSON. Started by bench/run.py,
+one per client."""
 
 import argparse
 import json
@@ -18,7 +19,7 @@ def main() -> None:
     args = parser.parse_args()
     django_setup()
     from opms.core.errors import DomainError
-    from orders.services import LineInput, order_create, order_submit
+    from orders.services import LineInput, order_place
 
     user, customer, warehouse, products = bench_world(client=args.seed)
     rng = random.Random(args.seed)
@@ -29,13 +30,12 @@ def main() -> None:
         chosen = rng.sample(products, args.lines)
         started = time.perf_counter()
         try:
-            order = order_create(
+            order_place(
                 actor=user,
                 customer=customer,
                 warehouse=warehouse,
                 lines=[LineInput(product_id=pk, quantity=rng.randint(1, 5)) for pk, _ in chosen],
             )
-            order_submit(order_id=order.pk, actor=user)
         except DomainError as error:
             errors[type(error).__name__] = errors.get(type(error).__name__, 0) + 1
             continue

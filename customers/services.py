@@ -18,6 +18,7 @@ from customers.models import Complaint, CreditAlert, Customer, CustomField, Inte
 from customers.tasks import credit_alert_notify_task
 from opms.core.money import ZERO
 from opms.core.queue import enqueue_on_commit
+from opms.core.sql import rows_update
 
 
 @transaction.atomic
@@ -132,7 +133,7 @@ def credit_open_orders_add(*, customer: Customer, amount: Decimal) -> None:
     policy = getattr(customer, "_credit_policy", None)
     before = credit_exposure(customer)
     customer.open_order_amount += amount
-    Customer.objects.filter(pk=customer.pk).update(open_order_amount=customer.open_order_amount)
+    rows_update(Customer, [customer], ["open_order_amount"])
     limit = credit_limit_for(customer, policy)
     if limit is None or policy is None:
         return

@@ -3,7 +3,26 @@
 from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
-from inventory.models import Carrier, Product, StockLevel, StockMove, Warehouse
+from inventory.models import Carrier, Product, ProductCategory, StockLevel, StockMove, Warehouse
+from opms.core.sql import column, columns, placeholders, rows_fetch, table
+
+
+def products_with_category(product_ids: set[int] | list[int]) -> dict[int, Product]:
+    """{pk: product} with its category loaded (in_bulk + select_related), for pricing.
+
+    Hand-written (opms.core.sql): every order entered reads its products here.
+    """
+    ids = sorted(product_ids)
+    if not ids:
+        return {}
+    sql = (
+        f"SELECT {columns(Product, 'p')}, {columns(ProductCategory, 'c')} "  # noqa: S608
+        f"FROM {table(Product)} p LEFT JOIN {table(ProductCategory)} c "
+        f"ON c.{column(ProductCategory, 'id')} = p.{column(Product, 'category')} "
+        f"WHERE p.{column(Product, 'id')} IN ({placeholders(len(ids))})"
+    )
+    products = rows_fetch(Product, sql, ids, related=[("category", ProductCategory)])
+    return {product.pk: product for product in products}
 
 
 def product_list(*, search: str = "", category_id: int | None = None) -> QuerySet[Product]:

@@ -20,6 +20,7 @@ from inventory.errors import (
 from inventory.models import Product, StockLevel, StockMove, Warehouse
 from inventory.signals import stock_available
 from opms.core.numbering import next_document_number
+from opms.core.sql import column, columns, for_update, placeholders, rows_fetch, rows_update, table
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def _quantity_check(quantity) -> None:
         raise QuantityInvalid(quantity=quantity)
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def stock_allocate(*, requests: list[AllocationRequest]) -> list[Allocation]:
     """Reserve what is available for each request, splitting across warehouses.
 
@@ -161,18 +162,23 @@ def stock_allocate(*, requests: list[AllocationRequest]) -> list[Allocation]:
             allocation.backordered = wanted
         allocations.append(allocation)
     if changed:
-        StockLevel.objects.bulk_update(
-            [changed[pk] for pk in sorted(changed)], ["reserved", "backordered"]
+        rows_update(
+            StockLevel, [changed[pk] for pk in sorted(changed)], ["reserved", "backordered"]
         )
     return allocations
 
 
 def _levels_locked(product_ids: list[int]) -> dict[tuple[int, int], StockLevel]:
+    # Hand-written: every order submit runs it, and what follows it holds hot rows locked.
+    product = column(StockLevel, "product")
+    sql = (
+        f"SELECT {columns(StockLevel)} FROM {table(StockLevel)} "  # noqa: S608
+        f"WHERE {product} IN ({placeholders(len(product_ids))}) "
+        f"ORDER BY {product}, {column(StockLevel, 'warehouse')}{for_update()}"
+    )
     return {
         (level.product_id, level.warehouse_id): level
-        for level in StockLevel.objects.select_for_update()
-        .filter(product_id__in=product_ids)
-        .order_by("product_id", "warehouse_id")
+        for level in rows_fetch(StockLevel, sql, list(product_ids))
     }
 
 

@@ -10,6 +10,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
 from inventory.services import stock_receive
+from opms.core.numbering import document_sequences_drop
 from orders.services import LineInput, order_create
 from tests.factories import (
     CarrierFactory,
@@ -38,6 +39,20 @@ def english(settings):
 def fresh_api_cache():
     """API throttle counts and the cached webhook subscriptions never leak between tests."""
     caches["api"].clear()
+
+
+@pytest.fixture(autouse=True)
+def document_sequences_dropped(request):
+    """Document numbers start again at 1 in every test: a test that commits (transactional,
+    live server) leaves its number sequences behind, and they outlive the table flush."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    committed = (marker is not None and marker.kwargs.get("transaction")) or {
+        "transactional_db",
+        "live_server",
+    } & set(request.fixturenames)
+    if committed and connection.vendor == "postgresql":
+        document_sequences_drop()
 
 
 @pytest.fixture

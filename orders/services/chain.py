@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.db.models import Subquery
 from django.utils import timezone
 
 from opms.accounts.models import Role, Team
 from opms.core.money import ZERO
+from opms.core.sql import column, columns, rows_fetch, table
 from orders.models import ApprovalRule, ApprovalStep, RoleDiscountLimit, SalesOrder
 from orders.services.routing import (
     OrderFacts,
@@ -23,11 +23,24 @@ from orders.services.routing import (
 def approval_rules_load(*, on, submitter_id: int | None) -> list[ApprovalRule]:
     """Switched-on rules valid on ``on``, with the submitter's role discount limit riding
     along (one statement)."""
-    role_limits = RoleDiscountLimit.objects.filter(group__user=submitter_id).order_by(
-        "-max_discount_percent"
+    # Hand-written (opms.core.sql): every submit runs it; ordered as ApprovalRule.Meta.
+    memberships = get_user_model().groups.through
+    limit = column(RoleDiscountLimit, "max_discount_percent")
+    sql = (
+        f"SELECT {columns(ApprovalRule, 'r')}, "  # noqa: S608
+        f"(SELECT l.{limit} FROM {table(RoleDiscountLimit)} l "
+        f"JOIN {table(memberships)} m ON m.{column(memberships, 'group')} = "
+        f"l.{column(RoleDiscountLimit, 'group')} "
+        f"WHERE m.{column(memberships, 'user')} = %s ORDER BY l.{limit} DESC LIMIT 1) "
+        "AS role_discount_percent "
+        f"FROM {table(ApprovalRule)} r WHERE r.{column(ApprovalRule, 'is_active')} = %s "
+        f"ORDER BY r.{column(ApprovalRule, 'position')}, r.{column(ApprovalRule, 'id')}"
     )
-    rules = ApprovalRule.objects.filter(is_active=True).annotate(
-        role_discount_percent=Subquery(role_limits.values("max_discount_percent")[:1])
+    rules = rows_fetch(
+        ApprovalRule,
+        sql,
+        [submitter_id, True],
+        extra=[RoleDiscountLimit._meta.get_field("max_discount_percent")],
     )
     return [rule for rule in rules if rule.is_valid_on(on)]
 

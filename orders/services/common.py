@@ -8,6 +8,7 @@ from django_fsm import can_proceed, has_transition_perm
 
 from inventory.services import StockRequest, stock_release
 from opms.core.money import round_money
+from opms.core.sql import rows_insert
 from orders.errors import (
     OrderChangedConcurrently,
     OrderPermissionDenied,
@@ -82,6 +83,23 @@ def order_save(order: SalesOrder, fields: list[str]) -> None:
     order.save(update_fields=[*fields, "version", "updated_at"])
 
 
+def _status_change_publish(
+    order: SalesOrder, action: str, from_status: str, to_status: str, comment: str
+) -> None:
+    webhook_event_publish(
+        event=WebhookSubscription.Event.ORDER_STATUS_CHANGED,
+        channel_id=order.channel_id,
+        payload={
+            "number": order.number,
+            "external_id": order.external_id,
+            "from_status": str(from_status),
+            "to_status": str(to_status),
+            "action": str(action),
+            "comment": comment,
+        },
+    )
+
+
 def event_record(
     *,
     order: SalesOrder,
@@ -94,18 +112,7 @@ def event_record(
 ) -> OrderEvent:
     """Write the timeline row; a change of status is also published to webhook subscribers."""
     if from_status and to_status and from_status != to_status:
-        webhook_event_publish(
-            event=WebhookSubscription.Event.ORDER_STATUS_CHANGED,
-            channel_id=order.channel_id,
-            payload={
-                "number": order.number,
-                "external_id": order.external_id,
-                "from_status": str(from_status),
-                "to_status": str(to_status),
-                "action": str(action),
-                "comment": comment,
-            },
-        )
+        _status_change_publish(order, action, from_status, to_status, comment)
     return OrderEvent.objects.create(
         order=order,
         action=action,
@@ -115,6 +122,41 @@ def event_record(
         comment=comment,
         payload=payload or {},
     )
+
+
+@dataclass(frozen=True)
+class EventInput:
+    """One timeline row for events_record."""
+
+    action: str
+    from_status: str = ""
+    to_status: str = ""
+    comment: str = ""
+    payload: dict | None = None
+
+
+def events_record(*, order: SalesOrder, actor, events: list[EventInput]) -> list[OrderEvent]:
+    """Write several timeline rows of one change in one statement (entered and submitted
+    at once, submitted and held); each change of status is published like event_record's."""
+    for event in events:
+        if event.from_status and event.to_status and event.from_status != event.to_status:
+            _status_change_publish(
+                order, event.action, event.from_status, event.to_status, event.comment
+            )
+    rows = [
+        OrderEvent(
+            order=order,
+            action=event.action,
+            actor=actor,
+            from_status=event.from_status,
+            to_status=event.to_status,
+            comment=event.comment,
+            payload=event.payload or {},
+        )
+        for event in events
+    ]
+    rows_insert(OrderEvent, rows)
+    return rows
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from orders.errors import (
     UnknownReference,
 )
 from orders.models import SalesOrder
-from orders.services.lifecycle import LineInput, order_create, order_submit
+from orders.services.lifecycle import LineInput, order_create, order_place
 
 
 @dataclass(frozen=True)
@@ -63,8 +63,10 @@ def order_intake(
     errors: dict = {}
     if customer is None:
         errors["customer"] = [_("No customer with code %(code)s.") % {"code": customer_code}]
-    products = Product.objects.filter(sku__in={line.sku for line in lines}, is_active=True).in_bulk(
-        field_name="sku"
+    products = (
+        Product.objects.select_related("category")
+        .filter(sku__in={line.sku for line in lines}, is_active=True)
+        .in_bulk(field_name="sku")
     )
     line_errors = {
         str(index): {"sku": [_("No active product with SKU %(sku)s.") % {"sku": line.sku}]}
@@ -80,7 +82,9 @@ def order_intake(
         raise UnknownReference(errors=errors, names=", ".join(sorted(errors)))
     if currency and currency.upper() != customer.currency:
         raise CurrencyMismatch(customer=customer.code, expected=customer.currency, given=currency)
-    order = order_create(
+    # Entered and submitted at once (order_place) when the channel asks to submit.
+    enter = order_place if submit else order_create
+    return enter(
         actor=actor,
         customer=customer,
         warehouse=warehouse,
@@ -96,10 +100,8 @@ def order_intake(
         channel=channel,
         external_id=external_id,
         shipping_address=shipping_address,
+        products={product.pk: product for product in products.values()},
     )
-    if submit:
-        order = order_submit(order_id=order.pk, actor=actor)
-    return order
 
 
 @transaction.atomic

@@ -8,15 +8,17 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from customers.credit import credit_check_lock
+from customers.credit import CreditVerdict, credit_check_lock
 from customers.errors import CustomerInactive
 from customers.models import Customer
 from customers.pricing import price_quote, price_rules_for
 from customers.services import credit_open_orders_add, customer_exposure_adjust
 from inventory.models import Product, Warehouse
+from inventory.selectors import products_with_category
 from inventory.services import AllocationRequest, stock_allocate
 from opms.core.money import ZERO, round_money
 from opms.core.numbering import next_document_number
+from opms.core.sql import history_rows_insert, rows_insert
 from orders.errors import (
     CommentRequired,
     DuplicateExternalOrder,
@@ -44,7 +46,9 @@ from orders.services.chain import (
     team_leader_of,
 )
 from orders.services.common import (
+    EventInput,
     event_record,
+    events_record,
     guard_transition,
     line_amounts,
     order_lock,
@@ -66,13 +70,15 @@ class LineInput:
     discount_percent: Decimal = Decimal("0")
 
 
-def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLine]:
+def _build_lines(
+    order: SalesOrder, lines: list[LineInput], *, products: dict[int, Product] | None = None
+) -> list[SalesOrderLine]:
     wanted = [line for line in lines if line.quantity and line.quantity > 0]
     if not wanted:
         raise OrderHasNoLines()
-    products = Product.objects.select_related("category").in_bulk(
-        {line.product_id for line in wanted}
-    )
+    wanted_ids = {line.product_id for line in wanted}
+    if products is None or not wanted_ids <= products.keys():
+        products = products_with_category(wanted_ids)
     candidates = price_rules_for(
         order.customer,
         [product.sku for product in products.values()],
@@ -117,21 +123,33 @@ def _build_lines(order: SalesOrder, lines: list[LineInput]) -> list[SalesOrderLi
     return built
 
 
-def _save_external_order(order: SalesOrder) -> None:
-    """Insert an order from a channel; its (channel, external_id) is unique for ever, so a
-    concurrent or late duplicate is refused with the number of the order that exists."""
-    try:
-        with transaction.atomic():
-            order.save()
-    except IntegrityError as exc:
-        if "orders_salesorder_channel_external_id_unique" not in str(exc):
-            raise
-        existing = SalesOrder.objects.filter(
-            channel=order.channel, external_id=order.external_id
-        ).values_list("number", flat=True)
-        raise DuplicateExternalOrder(
-            external_id=order.external_id, number=existing.first() or "?"
-        ) from exc
+def _order_insert(order: SalesOrder, lines: list[SalesOrderLine], *, actor) -> None:
+    """Insert a new order and its lines with their history rows (opms.core.sql: four
+    statements, no per-call query compilation; every order entered comes through here).
+
+    An order from a channel carries its (channel, external_id), unique for ever, so a
+    concurrent or late duplicate is refused with the number of the order that exists.
+    """
+    if order.external_id:
+        try:
+            with transaction.atomic():
+                rows_insert(SalesOrder, [order])
+        except IntegrityError as exc:
+            if "orders_salesorder_channel_external_id_unique" not in str(exc):
+                raise
+            existing = SalesOrder.objects.filter(
+                channel=order.channel, external_id=order.external_id
+            ).values_list("number", flat=True)
+            raise DuplicateExternalOrder(
+                external_id=order.external_id, number=existing.first() or "?"
+            ) from exc
+    else:
+        rows_insert(SalesOrder, [order])
+    history_rows_insert(SalesOrder, [order], actor=actor)
+    for line in lines:
+        line.order = order
+    rows_insert(SalesOrderLine, lines)
+    history_rows_insert(SalesOrderLine, lines, actor=actor)
 
 
 def _category_code(product: Product) -> str:
@@ -244,6 +262,7 @@ def order_create(
     channel=None,
     external_id: str = "",
     shipping_address: str = "",
+    products: dict[int, Product] | None = None,
 ) -> SalesOrder:
     """Create a draft order with its lines priced; nothing is reserved until submit.
 
@@ -268,13 +287,9 @@ def order_create(
         external_id=external_id,
         shipping_address=shipping_address,
     )
-    built = _build_lines(order, lines)
+    built = _build_lines(order, lines, products=products)
     _apply_totals(order, built)
-    if external_id:
-        _save_external_order(order)
-    else:
-        order.save()
-    bulk_create_with_history(built, SalesOrderLine, default_user=actor)
+    _order_insert(order, built, actor=actor)
     event_record(
         order=order,
         action=OrderEvent.Action.CREATED,
@@ -357,7 +372,11 @@ def order_update(
 
 def _reserve_or_backorder(order: SalesOrder, lines: list[SalesOrderLine]) -> dict[int, int]:
     """Reserve each line where stock is (the order's warehouse first, then the others);
-    the shortfall stays on the line as a backorder. Returns {line_no: backordered}."""
+    the shortfall stays on the line as a backorder. Returns {line_no: backordered}.
+
+    Called last in the submitting transaction: the hot stock rows stay locked only for
+    the few statements between this lock and the commit.
+    """
     allocations = stock_allocate(
         requests=[
             AllocationRequest(line.pk, line.product_id, order.warehouse_id, line.quantity)
@@ -381,33 +400,27 @@ def _reserve_or_backorder(order: SalesOrder, lines: list[SalesOrderLine]) -> dic
         if allocation.backordered:
             line.quantity_backordered = allocation.backordered
             backordered.append(line)
-    if reservations:
-        LineReservation.objects.bulk_create(reservations)
+    rows_insert(LineReservation, reservations)
     if backordered:
         SalesOrderLine.objects.bulk_update(backordered, ["quantity_backordered"])
     return {line.line_no: line.quantity_backordered for line in backordered}
 
 
-@transaction.atomic
-def order_submit(*, order_id: int, actor, expected_version: int | None = None) -> SalesOrder:
-    """Submit a draft: reserve its stock (all lines or none), check credit, route approval.
+@dataclass(frozen=True)
+class _SubmitDecision:
+    plan: list[PlannedLevel]
+    credit: CreditVerdict
+    from_status: str
+    submitted_status: str
 
-    With no approval reason the order is approved at once. What no warehouse has
-    becomes a backorder on the line (reserved first come first served when goods
-    arrive). Raises OrderTransitionNotAllowed, OrderPermissionDenied,
-    OrderChangedConcurrently.
-    """
-    order = order_lock(order_id=order_id, expected_version=expected_version)
-    guard_transition(order, "submit", actor)
-    lines = list(order.lines.select_related("product__category"))
-    if not lines:
-        raise OrderHasNoLines()
-    backorders = _reserve_or_backorder(order, lines)
+
+def _submit_decide(order: SalesOrder, lines: list[SalesOrderLine], actor) -> _SubmitDecision:
+    """Judge a priced draft's credit, route its approval and move it to its submitted state
+    (in memory). Locks the customer row: callers hold the order row (or create it) first
+    and take the stock rows after, the lock order every order service keeps."""
     # The rules are loaded once (with the submitter's role discount limit in the same
     # statement) and evaluated in Python against the priced order.
     rules = approval_rules_load(on=order.order_date, submitter_id=actor.pk)
-    # Lock order: the order row (order_lock) first, then the customer row, so two
-    # concurrent submits of one customer are judged against each other's exposure.
     customer, credit = credit_check_lock(
         customer_id=order.customer_id,
         order_amount=order.total_amount,
@@ -415,7 +428,6 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
         is_prepaid=order.paid_amount >= order.total_amount,
     )
     credit_open_orders_add(customer=customer, amount=order.total_amount)
-    directory = ApproverDirectory()
     plan = []
     if rules:
         facts = order_facts(
@@ -428,7 +440,7 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
             role_discount_percent=role_discount_of(rules),
             team_leader_id=team_leader_of(order.team_id) if rules_need_team_leader(rules) else None,
         )
-        plan = approval_chain_plan(rules, facts, resolve=directory.resolve)
+        plan = approval_chain_plan(rules, facts, resolve=ApproverDirectory().resolve)
     reasons = [level.reason for level in plan]
     if credit.trips and not credit.blocks:
         reasons.append(credit.reason)
@@ -447,34 +459,127 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
             )
     from_status = order.status
     order.submit(needs_approval=bool(reasons), reason="; ".join(reasons))
-    fields = ["status", "submitted_at", "approved_at", "approval_reason", "reject_reason"]
     submitted_status = order.status
     if credit.blocks:
         order.hold(reason=credit.reason)
-        fields.append("held_from_status")
-    order_save(order, fields)
-    steps = approval_steps_create(order=order, plan=plan)
+    return _SubmitDecision(
+        plan=plan, credit=credit, from_status=from_status, submitted_status=submitted_status
+    )
+
+
+def _submitted_steps_create(order: SalesOrder, decision: _SubmitDecision) -> None:
+    steps = approval_steps_create(order=order, plan=decision.plan)
     if steps and order.status == SalesOrder.Status.PENDING_APPROVAL:
         approval_step_notice_enqueue(step_id=steps[0].pk)
-    event_record(
-        order=order,
-        action=OrderEvent.Action.SUBMITTED,
-        actor=actor,
-        from_status=from_status,
-        to_status=submitted_status,
-        comment=order.approval_reason,
-        payload={"backordered": backorders} if backorders else None,
-    )
-    if credit.blocks:
-        event_record(
-            order=order,
-            action=OrderEvent.Action.HELD,
-            actor=actor,
-            from_status=submitted_status,
-            to_status=order.status,
-            comment=credit.reason,
-            payload={"credit": True},
+
+
+def _submitted_events(
+    order: SalesOrder, decision: _SubmitDecision, backorders: dict[int, int]
+) -> list[EventInput]:
+    events = [
+        EventInput(
+            action=OrderEvent.Action.SUBMITTED,
+            from_status=decision.from_status,
+            to_status=decision.submitted_status,
+            comment=order.approval_reason,
+            payload={"backordered": backorders} if backorders else None,
         )
+    ]
+    if decision.credit.blocks:
+        events.append(
+            EventInput(
+                action=OrderEvent.Action.HELD,
+                from_status=decision.submitted_status,
+                to_status=order.status,
+                comment=decision.credit.reason,
+                payload={"credit": True},
+            )
+        )
+    return events
+
+
+@transaction.atomic
+def order_submit(*, order_id: int, actor, expected_version: int | None = None) -> SalesOrder:
+    """Submit a draft: check credit, route approval, reserve its stock.
+
+    With no approval reason the order is approved at once. What no warehouse has
+    becomes a backorder on the line (reserved first come first served when goods
+    arrive). Raises OrderTransitionNotAllowed, OrderPermissionDenied,
+    OrderChangedConcurrently.
+    """
+    order = order_lock(order_id=order_id, expected_version=expected_version)
+    guard_transition(order, "submit", actor)
+    lines = list(order.lines.select_related("product__category"))
+    if not lines:
+        raise OrderHasNoLines()
+    decision = _submit_decide(order, lines, actor)
+    fields = ["status", "submitted_at", "approved_at", "approval_reason", "reject_reason"]
+    if decision.credit.blocks:
+        fields.append("held_from_status")
+    order_save(order, fields)
+    _submitted_steps_create(order, decision)
+    backorders = _reserve_or_backorder(order, lines)
+    events_record(order=order, actor=actor, events=_submitted_events(order, decision, backorders))
+    return order
+
+
+@transaction.atomic
+def order_place(
+    *,
+    actor,
+    customer: Customer,
+    warehouse: Warehouse,
+    lines: list[LineInput],
+    requested_delivery_on=None,
+    customer_reference: str = "",
+    note: str = "",
+    is_priority: bool = False,
+    custom_fields: dict | None = None,
+    channel=None,
+    external_id: str = "",
+    shipping_address: str = "",
+    products: dict[int, Product] | None = None,
+) -> SalesOrder:
+    """Enter an order and submit it at once (an integration's or a batch file's order).
+
+    The same result as order_create followed by order_submit, in one transaction and
+    without the draft round trip: the order is inserted in its submitted state, its lines
+    are reserved last. ``products`` (by pk, with their category) saves the caller's
+    look-up being repeated. Raises what order_create and order_submit raise; nothing is
+    written when one of them refuses.
+    """
+    if not customer.is_active:
+        raise CustomerInactive(customer=str(customer))
+    order = SalesOrder(
+        number=next_document_number("SO"),
+        customer=customer,
+        warehouse=warehouse,
+        sales_rep=actor,
+        team=customer.team or getattr(actor, "team", None),
+        currency=customer.currency,
+        requested_delivery_on=requested_delivery_on,
+        customer_reference=customer_reference,
+        note=note,
+        is_priority=is_priority,
+        custom_fields=custom_fields or {},
+        channel=channel,
+        external_id=external_id,
+        shipping_address=shipping_address,
+    )
+    built = _build_lines(order, lines, products=products)
+    _apply_totals(order, built)
+    guard_transition(order, "submit", actor)
+    decision = _submit_decide(order, built, actor)
+    _order_insert(order, built, actor=actor)
+    _submitted_steps_create(order, decision)
+    backorders = _reserve_or_backorder(order, built)
+    created = EventInput(
+        action=OrderEvent.Action.CREATED,
+        to_status=SalesOrder.Status.DRAFT,
+        payload={"total": str(order.total_amount), "lines": len(built)},
+    )
+    events = [created, *_submitted_events(order, decision, backorders)]
+    events_record(order=order, actor=actor, events=events)
     return order
 
 

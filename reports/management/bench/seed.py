@@ -28,6 +28,7 @@ from finance.models import Invoice, InvoiceLine, Payment, PaymentAllocation
 from inventory.models import Carrier, Product, ProductCategory, StockLevel, StockMove, Warehouse
 from opms.accounts.models import Team, User
 from opms.core.models import DocumentSequence
+from opms.core.numbering import document_sequences_settle
 from orders.models import (
     ApprovalStep,
     LineReservation,
@@ -112,6 +113,8 @@ def seed_bench(*, orders: int, write: Callable[[str], None]) -> dict:
         # Skip the per-row foreign-key triggers (as pg_restore --disable-triggers does);
         # foreign_keys_check verifies the keys set-wise at the end instead.
         cursor.execute("SET LOCAL session_replication_role = replica")
+        # Numbers taken since the last seed live in their sequences; the plan reads the rows.
+        document_sequences_settle()
         _temp_tables(masters)
         dropped = []
         for model in BIG_TABLES:
@@ -138,6 +141,7 @@ def seed_bench(*, orders: int, write: Callable[[str], None]) -> dict:
         step("stock ledger", lambda: _stock(masters))
         step("customer figures", _customer_figures)
         step("numbering", _numbering)
+        document_sequences_settle()
 
         def rebuild():
             for definition in dropped:
