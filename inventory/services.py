@@ -109,7 +109,6 @@ def _quantity_check(quantity) -> None:
         raise QuantityInvalid(quantity=quantity)
 
 
-@transaction.atomic(savepoint=False)
 def stock_allocate(*, requests: list[AllocationRequest]) -> list[Allocation]:
     """Reserve what is available for each request, splitting across warehouses.
 
@@ -121,6 +120,13 @@ def stock_allocate(*, requests: list[AllocationRequest]) -> list[Allocation]:
     """
     for request in requests:
         _quantity_check(request.quantity)
+    # Checked before the transaction: a refusal leaves the caller's transaction usable.
+    # No savepoint of its own: it runs on every order submit, inside the caller's.
+    with transaction.atomic(savepoint=False):
+        return _allocate(requests)
+
+
+def _allocate(requests: list[AllocationRequest]) -> list[Allocation]:
     product_ids = sorted({request.product_id for request in requests})
     levels = _levels_locked(product_ids)
     missing = [

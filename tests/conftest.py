@@ -42,7 +42,7 @@ def fresh_api_cache():
 
 
 @pytest.fixture(autouse=True)
-def document_sequences_dropped(request):
+def document_sequences_dropped(request, django_db_blocker):
     """Document numbers start again at 1 in every test: a test that commits (transactional,
     live server) leaves its number sequences behind, and they outlive the table flush."""
     yield
@@ -52,7 +52,8 @@ def document_sequences_dropped(request):
         "live_server",
     } & set(request.fixturenames)
     if committed and connection.vendor == "postgresql":
-        document_sequences_drop()
+        with django_db_blocker.unblock():
+            document_sequences_drop()
 
 
 @pytest.fixture

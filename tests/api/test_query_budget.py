@@ -1,4 +1,4 @@
-"""POST /api/v1/orders/ stays lean: the 22 statements of entry and submit plus the API's own."""
+"""POST /api/v1/orders/ stays lean: the 14 statements of order_place plus the API's own."""
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -38,6 +38,6 @@ def test_posting_and_submitting_a_five_line_order_costs_a_fixed_number_of_statem
     post("warm-up")
     statements = post("EXT-2")
     assert SalesOrder.objects.count() == 2
-    # 22 of entry and submit; key, 2 permission look-ups, idempotency insert, lock and
-    # store, warehouse, SKUs, and reading the order back (2).
-    assert len(statements) == 31
+    # 14 of order_place; key, 2 permission look-ups, idempotency insert, lock and
+    # store, customer, warehouse, SKUs, and reading the order back (2).
+    assert len(statements) == 25
