@@ -135,14 +135,24 @@ class EventInput:
     payload: dict | None = None
 
 
-def events_record(*, order: SalesOrder, actor, events: list[EventInput]) -> list[OrderEvent]:
-    """Write several timeline rows of one change in one statement (entered and submitted
-    at once, submitted and held); each change of status is published like event_record's."""
+def events_publish(*, order: SalesOrder, events: list[EventInput]) -> None:
+    """Publish each change of status among ``events`` to webhook subscribers (an outbox
+    row per delivery, sent after commit), as event_record does for one row."""
     for event in events:
         if event.from_status and event.to_status and event.from_status != event.to_status:
             _status_change_publish(
                 order, event.action, event.from_status, event.to_status, event.comment
             )
+
+
+def events_record(
+    *, order: SalesOrder, actor, events: list[EventInput], published: bool = False
+) -> list[OrderEvent]:
+    """Write several timeline rows of one change in one statement (entered and submitted
+    at once, submitted and held), published like event_record's unless the caller did it
+    already (``published``: before it locked stock, to keep that lock short)."""
+    if not published:
+        events_publish(order=order, events=events)
     rows = [
         OrderEvent(
             order=order,

@@ -48,6 +48,7 @@ from orders.services.chain import (
 from orders.services.common import (
     EventInput,
     event_record,
+    events_publish,
     events_record,
     guard_transition,
     line_amounts,
@@ -518,8 +519,10 @@ def order_submit(*, order_id: int, actor, expected_version: int | None = None) -
         fields.append("held_from_status")
     order_save(order, fields)
     _submitted_steps_create(order, decision)
+    events_publish(order=order, events=_submitted_events(order, decision, {}))
     backorders = _reserve_or_backorder(order, lines)
-    events_record(order=order, actor=actor, events=_submitted_events(order, decision, backorders))
+    events = _submitted_events(order, decision, backorders)
+    events_record(order=order, actor=actor, events=events, published=True)
     return order
 
 
@@ -572,6 +575,9 @@ def order_place(
     decision = _submit_decide(order, built, actor)
     _order_insert(order, built, actor=actor)
     _submitted_steps_create(order, decision)
+    # Status changes go to webhooks before the stock rows are locked (their payload has
+    # no backorders); the timeline rows, which name the backorders, after.
+    events_publish(order=order, events=_submitted_events(order, decision, {}))
     backorders = _reserve_or_backorder(order, built)
     created = EventInput(
         action=OrderEvent.Action.CREATED,
@@ -579,7 +585,7 @@ def order_place(
         payload={"total": str(order.total_amount), "lines": len(built)},
     )
     events = [created, *_submitted_events(order, decision, backorders)]
-    events_record(order=order, actor=actor, events=events)
+    events_record(order=order, actor=actor, events=events, published=True)
     return order
 
 
