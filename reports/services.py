@@ -19,6 +19,7 @@ from reports.exports import report_pdf, report_xlsx
 from reports.models import (
     AlertSettings,
     DailyCategorySales,
+    DailyRepSales,
     DailySales,
     MonthlyCustomerSales,
     MonthlyProductSales,
@@ -221,6 +222,7 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
     for model, field in (
         (DailySales, "day"),
         (DailyCategorySales, "day"),
+        (DailyRepSales, "day"),
         (MonthlyCustomerSales, "month"),
         (MonthlyProductSales, "month"),
     ):
@@ -237,13 +239,43 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
         by_day[row["order_date"]] = DailySales(
             day=row["order_date"], orders=row["n"], net_amount=row["net"]
         )
-    for row in (
-        booked_lines(scope)
-        .values("order__order_date")
-        .annotate(cost=Sum(line_cost(), output_field=MONEY), units=Sum("quantity"))
-    ):
-        by_day[row["order__order_date"]].cost_amount = row["cost"]
-        by_day[row["order__order_date"]].units = row["units"]
+    rep_days = [
+        DailyRepSales(
+            day=row["order__order_date"],
+            sales_rep_id=row["order__sales_rep_id"],
+            sales_rep_label=row["order__sales_rep__username"],
+            team_id=row["order__team_id"],
+            team_label=row["order__team__name"] or "",
+            warehouse_id=row["order__warehouse_id"],
+            warehouse_label=row["order__warehouse__name"],
+            orders=row["n"],
+            units=row["units"],
+            net_amount=row["net"],
+            cost_amount=row["cost"],
+        )
+        for row in booked_lines(scope)
+        .values(
+            "order__order_date",
+            "order__sales_rep_id",
+            "order__sales_rep__username",
+            "order__team_id",
+            "order__team__name",
+            "order__warehouse_id",
+            "order__warehouse__name",
+        )
+        .annotate(
+            n=Count("order_id", distinct=True),
+            units=Sum("quantity"),
+            net=Sum("net_amount"),
+            cost=Sum(line_cost(), output_field=MONEY),
+        )
+    ]
+    DailyRepSales.objects.bulk_create(rep_days, batch_size=1000)
+    # Every order is in one rep/team/warehouse row: the day's units and cost are their sum.
+    for row in rep_days:
+        day = by_day[row.day]
+        day.cost_amount += row.cost_amount
+        day.units += row.units
     shipped = booked_orders().filter(shipped_at__isnull=False, requested_delivery_on__isnull=False)
     if start:
         shipped = shipped.filter(shipped_at__date__gte=start)
