@@ -791,12 +791,6 @@ class ApprovalStep(models.Model):
                 fields=["status", "approver_group", "created_at"], name="orders_step_queue_idx"
             ),
             models.Index(fields=["status", "due_at"], name="orders_step_due_idx"),
-            # The approvers' queues, oldest first, over waiting steps only.
-            models.Index(
-                fields=["created_at", "id"],
-                condition=models.Q(status="pending"),
-                name="orders_step_pending_idx",
-            ),
         ]
 
     def __str__(self) -> str:

@@ -84,7 +84,7 @@ def home_view(request: HttpRequest) -> HttpResponse:
         context["my_orders"] = order_selectors.orders_of_sales_rep(user=user, limit=10)
         context["sales_dashboard"] = selectors.sales_dashboard(user=user)
     if "approvals" in sections:
-        context["approvals"] = list(order_selectors.orders_awaiting_approval(user=user)[:10])
+        context["approvals"] = list(order_selectors.orders_awaiting_approval(user=user, limit=10))
     if "shipping" in sections:
         context["pick_lists"] = list(order_selectors.shipments_to_pick()[:10])
         context["to_ship"] = list(order_selectors.orders_to_ship()[:10])

@@ -16,14 +16,6 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddIndex(
-            model_name="approvalstep",
-            index=models.Index(
-                condition=models.Q(("status", "pending")),
-                fields=["created_at", "id"],
-                name="orders_step_pending_idx",
-            ),
-        ),
-        migrations.AddIndex(
             model_name="salesorder",
             index=models.Index(
                 fields=["status", "order_date", "id"], name="orders_order_status_date_idx"

@@ -85,7 +85,7 @@ APPROVALS_SHOWN = 50
 
 @login_required
 def approval_list_view(request: HttpRequest) -> HttpResponse:
-    steps = list(selectors.orders_awaiting_approval(user=request.user)[: APPROVALS_SHOWN + 1])
+    steps = list(selectors.orders_awaiting_approval(user=request.user, limit=APPROVALS_SHOWN + 1))
     context = {
         "steps": steps[:APPROVALS_SHOWN],
         "more_waiting": len(steps) > APPROVALS_SHOWN,
