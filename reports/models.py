@@ -271,3 +271,24 @@ class DailyRepSales(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.sales_rep_label}"
+
+
+class YearlyCustomerSales(models.Model):
+    """The monthly customer rows summed per calendar year (a year's ranking reads a row per
+    customer instead of twelve)."""
+
+    year = models.DateField(_("year"), help_text=_("The first day of the year."))
+    customer_id = models.BigIntegerField(_("customer"))
+    customer_label = models.CharField(_("customer"), max_length=230)
+    orders = models.PositiveIntegerField(_("orders"), default=0)
+    units = models.BigIntegerField(_("units"), default=0)
+    net_amount = MoneyField(_("net sales"))
+    cost_amount = MoneyField(_("cost"))
+
+    class Meta:
+        verbose_name = _("yearly sales by customer")
+        verbose_name_plural = _("yearly sales by customer")
+        indexes = [models.Index(fields=["year", "customer_id"], name="reports_yearcust_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year:%Y} {self.customer_label}"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth, TruncYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,6 +27,7 @@ from reports.models import (
     ReportSubscription,
     SalesSummaryRun,
     SalesTarget,
+    YearlyCustomerSales,
 )
 from reports.selectors import alert_count_forget, report_compute, report_get
 from reports.selectors.catalogue import filters_description
@@ -346,6 +347,7 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
             )
         )
     MonthlyCustomerSales.objects.bulk_create(customer_months, batch_size=1000)
+    _customer_years_rebuild(start)
     MonthlyProductSales.objects.bulk_create(
         (
             MonthlyProductSales(
@@ -370,3 +372,36 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
         batch_size=1000,
     )
     return SalesSummaryRun.objects.create(since=start)
+
+
+def _customer_years_rebuild(start: date | None) -> None:
+    """Sum the monthly customer rows per year, from the year of `start` (all when None)."""
+    years = YearlyCustomerSales.objects.all()
+    months = MonthlyCustomerSales.objects.all()
+    if start:
+        years = years.filter(year__gte=start.replace(month=1))
+        months = months.filter(month__gte=start.replace(month=1))
+    years.delete()
+    YearlyCustomerSales.objects.bulk_create(
+        (
+            YearlyCustomerSales(
+                year=row["year"],
+                customer_id=row["customer_id"],
+                customer_label=row["label"],
+                orders=row["n"],
+                units=row["units"],
+                net_amount=row["net"],
+                cost_amount=row["cost"],
+            )
+            for row in months.annotate(year=TruncYear("month"))
+            .values("year", "customer_id")
+            .annotate(
+                label=Max("customer_label"),
+                n=Sum("orders"),
+                units=Sum("units"),
+                net=Sum("net_amount"),
+                cost=Sum("cost_amount"),
+            )
+        ),
+        batch_size=1000,
+    )

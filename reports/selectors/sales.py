@@ -24,6 +24,7 @@ from reports.models import (
     DailySales,
     MonthlyCustomerSales,
     MonthlyProductSales,
+    YearlyCustomerSales,
 )
 from reports.selectors.common import (
     MONEY,
@@ -322,6 +323,16 @@ def _month_aligned(filters: ReportFilters, summary) -> bool:
     )
 
 
+def _year_aligned(filters: ReportFilters, summary) -> bool:
+    """Whether the period is whole calendar years (or runs to the summary's day)."""
+    start, end = filters.date_from, filters.date_to
+    if start and (start.month, start.day) != (1, 1):
+        return False
+    return not (
+        end and end < timezone.localdate(summary.refreshed_at) and (end.month, end.day) != (12, 31)
+    )
+
+
 def _monthly_rows(filters: ReportFilters, group: str):
     """Sales by customer or by product over whole months from the monthly summaries."""
     models = {
@@ -339,11 +350,18 @@ def _monthly_rows(filters: ReportFilters, group: str):
     summary = summary_age()
     if summary is None or not _month_aligned(filters, summary):
         return None
-    months = model.objects.all()
-    if filters.date_from:
-        months = months.filter(month__gte=filters.date_from)
-    if filters.date_to:
-        months = months.filter(month__lte=filters.date_to)
+    if group == "customer" and _year_aligned(filters, summary):
+        months = YearlyCustomerSales.objects.all()
+        if filters.date_from:
+            months = months.filter(year__gte=filters.date_from)
+        if filters.date_to:
+            months = months.filter(year__lte=filters.date_to)
+    else:
+        months = model.objects.all()
+        if filters.date_from:
+            months = months.filter(month__gte=filters.date_from)
+        if filters.date_to:
+            months = months.filter(month__lte=filters.date_to)
     if getattr(filters, own_filter) is not None:
         months = months.filter(**{own_filter: getattr(filters, own_filter)})
     return months, label_field, summary

@@ -155,3 +155,30 @@ def test_a_long_table_shows_its_first_rows_and_totals_over_all(
         reverse("reports:detail", args=["sales"]), {"period": "this_year", "group_by": "customer"}
     ).content.decode()
     assert 'data-testid="rows-cut"' not in page
+
+
+def test_a_year_by_customer_reads_the_yearly_rows_with_the_live_figures(
+    history, users, make_order, django_assert_num_queries
+):
+    from reports.models import YearlyCustomerSales
+
+    _second_rep_team_and_warehouse(history, users, make_order)
+    sales_summary_refresh()
+    this_year = history.today.replace(month=1, day=1)
+    assert sorted(
+        YearlyCustomerSales.objects.filter(year=this_year).values_list("orders", "net_amount")
+    ) == [(1, Decimal("150.00")), (1, Decimal("500.00")), (1, Decimal("1200.00"))]
+    periods = ["this_year", "last_year"]
+    with django_assert_num_queries(3):  # summary age, rows, totals with the row count
+        report_compute("sales", {"period": "this_year", "group_by": "customer"}, row_limit=100)
+    from_summaries = [
+        report_compute("sales", {"period": period, "group_by": "customer"}) for period in periods
+    ]
+    SalesSummaryRun.objects.all().delete()
+    for period, summary in zip(periods, from_summaries, strict=True):
+        live = report_compute("sales", {"period": period, "group_by": "customer"})
+        assert live.computed_at != summary.computed_at
+        assert [tuple(row[f] for f in FIELDS) for row in summary.rows] == [
+            tuple(row[f] for f in FIELDS) for row in live.rows
+        ], period
+        assert summary.figures == live.figures, period
