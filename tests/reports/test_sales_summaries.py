@@ -182,3 +182,17 @@ def test_a_year_by_customer_reads_the_yearly_rows_with_the_live_figures(
             tuple(row[f] for f in FIELDS) for row in live.rows
         ], period
         assert summary.figures == live.figures, period
+
+
+def test_the_dashboard_ranks_the_year_to_date_from_the_yearly_rows(history):
+    from reports.models import YearlyCustomerSales
+    from reports.selectors import top_customers_by_sales
+
+    year_start = history.today.replace(month=1, day=1)
+    top = top_customers_by_sales(date_from=year_start, date_to=history.today)
+    assert [(row["label"].split()[0], row["n"], row["value"]) for row in top] == [
+        (history.customer1.code, 1, Decimal("1200.00")),
+        ("C2", 1, Decimal("500.00")),
+    ]
+    YearlyCustomerSales.objects.all().delete()
+    assert top_customers_by_sales(date_from=year_start, date_to=history.today) == []
