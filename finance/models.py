@@ -67,6 +67,15 @@ class Invoice(FSMModelMixin, models.Model):
             models.Index(fields=["status", "due_on"], name="finance_invoice_status_idx"),
             models.Index(fields=["customer", "status"], name="finance_invoice_customer_idx"),
             models.Index(fields=["created_at", "id"], name="finance_invoice_created_idx"),
+            # Receivables (ageing, DSO, overdue figures) read open invoices only, from the index.
+            models.Index(
+                fields=["customer", "due_on"],
+                include=["total_amount", "allocated_amount"],
+                condition=models.Q(status__in=["issued", "partially_paid"]),
+                name="finance_invoice_open_idx",
+            ),
+            # Invoiced in the last N days (DSO) without reading the whole history.
+            models.Index(fields=["issued_on"], name="finance_invoice_issued_idx"),
         ]
         constraints = [
             models.CheckConstraint(

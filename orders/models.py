@@ -195,6 +195,31 @@ class SalesOrder(FSMModelMixin, models.Model):
             models.Index(fields=["order_date", "id"], name="orders_order_date_idx"),
             models.Index(fields=["total_amount", "id"], name="orders_order_total_idx"),
             models.Index(fields=["updated_at", "id"], name="orders_order_updated_idx"),
+            # A status and an order-date range (the list filtered by both, sorted by date).
+            models.Index(
+                fields=["status", "order_date", "id"], name="orders_order_status_date_idx"
+            ),
+            # A rep's month on the sales home page, read from the index alone.
+            models.Index(
+                fields=["sales_rep", "order_date"],
+                include=["status", "total_amount", "tax_amount"],
+                name="orders_order_rep_date_idx",
+            ),
+            # A rep's open pipeline: the few open orders, not the rep's whole history.
+            models.Index(
+                fields=["sales_rep", "status"],
+                include=["total_amount"],
+                condition=models.Q(
+                    status__in=[
+                        "draft",
+                        "pending_approval",
+                        "approved",
+                        "partially_shipped",
+                        "on_hold",
+                    ]
+                ),
+                name="orders_order_rep_open_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -143,9 +143,12 @@ def _delegator_ids(user) -> list[int]:
     )
 
 
-def orders_awaiting_approval(*, user) -> QuerySet[ApprovalStep]:
+def orders_awaiting_approval(*, user, limit: int | None = None) -> QuerySet[ApprovalStep]:
     """The approver's queue, oldest first: waiting levels the user decides (as a named
-    approver or a member of the level's group) or decides for someone away today."""
+    approver or a member of the level's group) or decides for someone away today.
+
+    With `limit`, the oldest `limit` steps are chosen first (from the index of waiting steps)
+    and only they are joined to their orders, customers and reps, still in one statement."""
     steps = ApprovalStep.objects.filter(
         status=ApprovalStep.Status.PENDING, order__status=SalesOrder.Status.PENDING_APPROVAL
     )
@@ -159,6 +162,9 @@ def orders_awaiting_approval(*, user) -> QuerySet[ApprovalStep]:
                 & Q(approver_group__in=Group.objects.filter(user__in=people).values("pk"))
             )
         )
+    if limit is not None:
+        oldest = steps.order_by("created_at", "pk").values("pk")[:limit]
+        steps = ApprovalStep.objects.filter(pk__in=Subquery(oldest))
     return steps.select_related("order__customer", "order__sales_rep", "approver_group").order_by(
         "created_at", "pk"
     )

@@ -244,3 +244,51 @@ class MonthlyProductSales(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.product_label}"
+
+
+class DailyRepSales(models.Model):
+    """Booked lines per order day, sales rep, team and warehouse of the order.
+
+    Every order falls in exactly one row, so any of the three dimensions (or a mix of them)
+    groups or filters it exactly over any run of days."""
+
+    day = models.DateField(_("day"))
+    sales_rep_id = models.BigIntegerField(_("sales rep"))
+    sales_rep_label = models.CharField(_("sales rep"), max_length=150)
+    team_id = models.BigIntegerField(_("team"), null=True)
+    team_label = models.CharField(_("team"), max_length=100, blank=True)
+    warehouse_id = models.BigIntegerField(_("warehouse"))
+    warehouse_label = models.CharField(_("warehouse"), max_length=100)
+    orders = models.PositiveIntegerField(_("orders"), default=0)
+    units = models.BigIntegerField(_("units"), default=0)
+    net_amount = MoneyField(_("net sales"))
+    cost_amount = MoneyField(_("cost"))
+
+    class Meta:
+        verbose_name = _("daily sales by rep, team and warehouse")
+        verbose_name_plural = _("daily sales by rep, team and warehouse")
+        indexes = [models.Index(fields=["day"], name="reports_dayrep_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.sales_rep_label}"
+
+
+class YearlyCustomerSales(models.Model):
+    """The monthly customer rows summed per calendar year (a year's ranking reads a row per
+    customer instead of twelve)."""
+
+    year = models.DateField(_("year"), help_text=_("The first day of the year."))
+    customer_id = models.BigIntegerField(_("customer"))
+    customer_label = models.CharField(_("customer"), max_length=230)
+    orders = models.PositiveIntegerField(_("orders"), default=0)
+    units = models.BigIntegerField(_("units"), default=0)
+    net_amount = MoneyField(_("net sales"))
+    cost_amount = MoneyField(_("cost"))
+
+    class Meta:
+        verbose_name = _("yearly sales by customer")
+        verbose_name_plural = _("yearly sales by customer")
+        indexes = [models.Index(fields=["year", "customer_id"], name="reports_yearcust_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.year:%Y} {self.customer_label}"

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Sum
-from django.db.models.functions import TruncDate, TruncMonth
+from django.db.models.functions import TruncDate, TruncMonth, TruncYear
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from reports.exports import report_pdf, report_xlsx
 from reports.models import (
     AlertSettings,
     DailyCategorySales,
+    DailyRepSales,
     DailySales,
     MonthlyCustomerSales,
     MonthlyProductSales,
@@ -26,6 +27,7 @@ from reports.models import (
     ReportSubscription,
     SalesSummaryRun,
     SalesTarget,
+    YearlyCustomerSales,
 )
 from reports.selectors import alert_count_forget, report_compute, report_get
 from reports.selectors.catalogue import filters_description
@@ -221,6 +223,7 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
     for model, field in (
         (DailySales, "day"),
         (DailyCategorySales, "day"),
+        (DailyRepSales, "day"),
         (MonthlyCustomerSales, "month"),
         (MonthlyProductSales, "month"),
     ):
@@ -237,13 +240,43 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
         by_day[row["order_date"]] = DailySales(
             day=row["order_date"], orders=row["n"], net_amount=row["net"]
         )
-    for row in (
-        booked_lines(scope)
-        .values("order__order_date")
-        .annotate(cost=Sum(line_cost(), output_field=MONEY), units=Sum("quantity"))
-    ):
-        by_day[row["order__order_date"]].cost_amount = row["cost"]
-        by_day[row["order__order_date"]].units = row["units"]
+    rep_days = [
+        DailyRepSales(
+            day=row["order__order_date"],
+            sales_rep_id=row["order__sales_rep_id"],
+            sales_rep_label=row["order__sales_rep__username"],
+            team_id=row["order__team_id"],
+            team_label=row["order__team__name"] or "",
+            warehouse_id=row["order__warehouse_id"],
+            warehouse_label=row["order__warehouse__name"],
+            orders=row["n"],
+            units=row["units"],
+            net_amount=row["net"],
+            cost_amount=row["cost"],
+        )
+        for row in booked_lines(scope)
+        .values(
+            "order__order_date",
+            "order__sales_rep_id",
+            "order__sales_rep__username",
+            "order__team_id",
+            "order__team__name",
+            "order__warehouse_id",
+            "order__warehouse__name",
+        )
+        .annotate(
+            n=Count("order_id", distinct=True),
+            units=Sum("quantity"),
+            net=Sum("net_amount"),
+            cost=Sum(line_cost(), output_field=MONEY),
+        )
+    ]
+    DailyRepSales.objects.bulk_create(rep_days, batch_size=1000)
+    # Every order is in one rep/team/warehouse row: the day's units and cost are their sum.
+    for row in rep_days:
+        day = by_day[row.day]
+        day.cost_amount += row.cost_amount
+        day.units += row.units
     shipped = booked_orders().filter(shipped_at__isnull=False, requested_delivery_on__isnull=False)
     if start:
         shipped = shipped.filter(shipped_at__date__gte=start)
@@ -314,6 +347,7 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
             )
         )
     MonthlyCustomerSales.objects.bulk_create(customer_months, batch_size=1000)
+    _customer_years_rebuild(start)
     MonthlyProductSales.objects.bulk_create(
         (
             MonthlyProductSales(
@@ -338,3 +372,36 @@ def sales_summary_refresh(*, since: date | None = None) -> SalesSummaryRun:
         batch_size=1000,
     )
     return SalesSummaryRun.objects.create(since=start)
+
+
+def _customer_years_rebuild(start: date | None) -> None:
+    """Sum the monthly customer rows per year, from the year of `start` (all when None)."""
+    years = YearlyCustomerSales.objects.all()
+    months = MonthlyCustomerSales.objects.all()
+    if start:
+        years = years.filter(year__gte=start.replace(month=1))
+        months = months.filter(month__gte=start.replace(month=1))
+    years.delete()
+    YearlyCustomerSales.objects.bulk_create(
+        (
+            YearlyCustomerSales(
+                year=row["year"],
+                customer_id=row["customer_id"],
+                customer_label=row["label"],
+                orders=row["n"],
+                units=row["units"],
+                net_amount=row["net"],
+                cost_amount=row["cost"],
+            )
+            for row in months.annotate(year=TruncYear("month"))
+            .values("year", "customer_id")
+            .annotate(
+                label=Max("customer_label"),
+                n=Sum("orders"),
+                units=Sum("units"),
+                net=Sum("net_amount"),
+                cost=Sum("cost_amount"),
+            )
+        ),
+        batch_size=1000,
+    )

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,7 +29,8 @@ AGEING_GROUPS = {
 OPEN_AMOUNT = F("total_amount") - F("allocated_amount")
 
 
-def _bucket_filters(as_of: date) -> dict[str, Q]:
+def ageing_bucket_filters(as_of: date) -> dict[str, Q]:
+    """The condition on an open invoice for each ageing bucket (days past due on `as_of`)."""
     return {
         "current": Q(due_on__gte=as_of) | Q(due_on__isnull=True),
         "1_30": Q(due_on__lt=as_of, due_on__gte=as_of - timedelta(days=30)),
@@ -45,6 +46,7 @@ class AgeingRow:
     label: str
     buckets: dict[str, Decimal]
     total: Decimal
+    invoices: int = 0
 
     @property
     def amounts(self) -> list[tuple[str, Decimal]]:
@@ -61,39 +63,96 @@ class Ageing:
     as_of: date
     rows: list[AgeingRow]
     totals: AgeingRow = field(default=None)
+    groups: int = 0  # how many customers / reps / teams owe anything (rows may be fewer)
+
+    @property
+    def is_cut(self) -> bool:
+        return len(self.rows) < self.groups
 
 
-def ar_ageing(*, by: str = "customer", as_of: date | None = None) -> Ageing:
+def _of_customers(
+    invoices: QuerySet[Invoice],
+    *,
+    customer_id: int | None,
+    sales_rep_id: int | None,
+    team_id: int | None,
+) -> QuerySet[Invoice]:
+    """Invoices of one customer or of the customers of a rep or team (the customer's account
+    owner collects, as on the sales home page)."""
+    if customer_id is not None:
+        invoices = invoices.filter(customer_id=customer_id)
+    if sales_rep_id is not None:
+        invoices = invoices.filter(customer__sales_rep_id=sales_rep_id)
+    if team_id is not None:
+        invoices = invoices.filter(customer__team_id=team_id)
+    return invoices
+
+
+def ar_ageing(
+    *,
+    by: str = "customer",
+    as_of: date | None = None,
+    customer_id: int | None = None,
+    sales_rep_id: int | None = None,
+    team_id: int | None = None,
+    limit: int | None = None,
+) -> Ageing:
     """Open invoice amounts by days past due (current, 1–30, 31–60, 61–90, >90), per
-    customer, sales rep or team, largest overdue first. One statement."""
+    customer, sales rep or team, largest overdue first; optionally narrowed to a customer,
+    a rep's or a team's customers.
+
+    Aggregated in the database: one statement, or two with `limit` (the first `limit` rows,
+    then the totals of all of them)."""
     as_of = as_of or timezone.localdate()
     key_field, label_fields = AGEING_GROUPS[by]
-    filters = _bucket_filters(as_of)
-    rows = (
-        Invoice.objects.filter(status__in=Invoice.OPEN)
-        .values(key_field, *label_fields)
-        .annotate(
-            **{
-                f"b_{name}": Coalesce(Sum(OPEN_AMOUNT, filter=condition), ZERO)
-                for name, condition in filters.items()
-            },
-            total=Sum(OPEN_AMOUNT),
-        )
-        .order_by(key_field)
+    filters = ageing_bucket_filters(as_of)
+    invoices = _of_customers(
+        Invoice.objects.filter(status__in=Invoice.OPEN),
+        customer_id=customer_id,
+        sales_rep_id=sales_rep_id,
+        team_id=team_id,
     )
+    sums = {
+        f"b_{name}": Coalesce(Sum(OPEN_AMOUNT, filter=condition), ZERO)
+        for name, condition in filters.items()
+    }
+    rows = (
+        invoices.values(key_field, *label_fields)
+        .annotate(**sums, total=Coalesce(Sum(OPEN_AMOUNT), ZERO), invoices=Count("pk"))
+        .annotate(overdue=F("total") - F("b_current"))
+        .order_by("-overdue", "-total", *label_fields, key_field)
+    )
+    if limit is not None:
+        rows = rows[:limit]
     result = []
     for row in rows:
         label = " ".join(str(row[name]) for name in label_fields if row[name]) or str(_("(none)"))
         buckets = {name: row[f"b_{name}"] for name in filters}
-        result.append(AgeingRow(row[key_field], label, buckets, row["total"]))
-    result.sort(key=lambda row: (-row.overdue, -row.total, row.label))
+        result.append(AgeingRow(row[key_field], label, buckets, row["total"], row["invoices"]))
+    if limit is None:
+        totals = AgeingRow(
+            None,
+            str(_("Total")),
+            {name: sum((row.buckets[name] for row in result), ZERO) for name in filters},
+            sum((row.total for row in result), ZERO),
+            sum(row.invoices for row in result),
+        )
+        return Ageing(by=by, as_of=as_of, rows=result, totals=totals, groups=len(result))
+    figures = invoices.aggregate(
+        **sums,
+        total=Coalesce(Sum(OPEN_AMOUNT), ZERO),
+        invoices=Count("pk"),
+        # Customers without a rep or team are one row too: count the missing key as 0.
+        groups=Count(Coalesce(key_field, Value(0)), distinct=True),
+    )
     totals = AgeingRow(
         None,
         str(_("Total")),
-        {name: sum((row.buckets[name] for row in result), ZERO) for name in filters},
-        sum((row.total for row in result), ZERO),
+        {name: figures[f"b_{name}"] for name in filters},
+        figures["total"],
+        figures["invoices"],
     )
-    return Ageing(by=by, as_of=as_of, rows=result, totals=totals)
+    return Ageing(by=by, as_of=as_of, rows=result, totals=totals, groups=figures["groups"])
 
 
 def ar_ageing_invoices(
@@ -107,20 +166,31 @@ def ar_ageing_invoices(
     if by in AGEING_GROUPS and key is not None:
         invoices = invoices.filter(**{AGEING_GROUPS[by][0]: key})
     if bucket:
-        invoices = invoices.filter(_bucket_filters(as_of)[bucket])
+        invoices = invoices.filter(ageing_bucket_filters(as_of)[bucket])
     return invoices.order_by("due_on", "pk")
 
 
-def days_sales_outstanding(*, days: int = 90, as_of: date | None = None) -> Decimal | None:
-    """DSO = open receivables ÷ invoiced in the last `days` days × `days` (None without sales)."""
+def days_sales_outstanding(
+    *,
+    days: int = 90,
+    as_of: date | None = None,
+    customer_id: int | None = None,
+    sales_rep_id: int | None = None,
+    team_id: int | None = None,
+) -> Decimal | None:
+    """DSO = open receivables ÷ invoiced in the last `days` days × `days` (None without sales),
+    for everyone or one customer, a rep's or a team's customers. One statement that reads only
+    the open and the recent invoices (both indexed), never the whole invoice history."""
     as_of = as_of or timezone.localdate()
-    figures = Invoice.objects.exclude(
+    issued = _of_customers(
+        Invoice.objects.all(), customer_id=customer_id, sales_rep_id=sales_rep_id, team_id=team_id
+    )
+    recent = Q(issued_on__gt=as_of - timedelta(days=days), issued_on__lte=as_of) & ~Q(
         status__in=[Invoice.Status.DRAFT, Invoice.Status.VOID]
-    ).aggregate(
+    )
+    figures = issued.filter(Q(status__in=Invoice.OPEN) | recent).aggregate(
         open=Coalesce(Sum(OPEN_AMOUNT, filter=Q(status__in=Invoice.OPEN)), ZERO),
-        sales=Coalesce(
-            Sum("total_amount", filter=Q(issued_on__gt=as_of - timedelta(days=days))), ZERO
-        ),
+        sales=Coalesce(Sum("total_amount", filter=recent), ZERO),
     )
     if figures["sales"] <= ZERO:
         return None
@@ -232,7 +302,7 @@ def customer_statement(*, customer_id: int, as_of: date | None = None) -> Custom
         .exclude(allocated_amount=F("total_amount"))
         .order_by("issued_on", "pk")
     )
-    filters = _bucket_filters(as_of)
+    filters = ageing_bucket_filters(as_of)
     buckets = {
         name: sum(
             (invoice.open_amount for invoice in invoices if _in_bucket(invoice, name, as_of)),

@@ -52,7 +52,11 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
     filterset = OrderFilter(
         request.GET, queryset=selectors.order_list(user=request.user), request=request
     )
-    sort = request.GET.get("sort", "created")
+    # Filtered by order date, the list is sorted by it unless asked otherwise: the
+    # (status, order_date) index then answers any date range at once, where "newest entered
+    # first" would read every later order to find the first ones in range.
+    dated = request.GET.get("order_date_from") or request.GET.get("order_date_to")
+    sort = request.GET.get("sort") or ("-date" if dated else "created")
     ordering = selectors.LIST_ORDERINGS.get(sort, "-created_at")
     columns = [d for d in custom_fields_for(CustomField.Target.ORDER) if d.is_filter]
     orders, active = custom_filters_apply(filterset.qs, columns, request.GET)
@@ -75,10 +79,19 @@ def order_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+# The oldest waiting levels, one screen of cards; the next ones show as these are decided.
+APPROVALS_SHOWN = 50
+
+
 @login_required
 def approval_list_view(request: HttpRequest) -> HttpResponse:
-    steps = list(selectors.orders_awaiting_approval(user=request.user)[:200])
-    return render(request, "orders/approval_list.html", {"steps": steps, "now": timezone.now()})
+    steps = list(selectors.orders_awaiting_approval(user=request.user, limit=APPROVALS_SHOWN + 1))
+    context = {
+        "steps": steps[:APPROVALS_SHOWN],
+        "more_waiting": len(steps) > APPROVALS_SHOWN,
+        "now": timezone.now(),
+    }
+    return render(request, "orders/approval_list.html", context)
 
 
 @login_required

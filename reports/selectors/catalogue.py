@@ -198,9 +198,14 @@ def report_get(slug: str) -> ReportDefinition | None:
     return REPORTS.get(slug)
 
 
-def report_compute(slug: str, params, *, today: date | None = None) -> ReportResult:
+def report_compute(
+    slug: str, params, *, today: date | None = None, row_limit: int | None = None
+) -> ReportResult:
+    """The report for these parameters; with `row_limit` the long tables (a row per customer
+    or product) hold their first rows only, figures and totals still cover everything."""
     definition = REPORTS[slug]
     filters = filters_from(params, today=today)
+    filters = ReportFilters(**{**filters.__dict__, "row_limit": row_limit})
     if "period" not in definition.filters and "date_to" not in definition.filters:
         filters = ReportFilters(**{**filters.__dict__, "date_from": None, "date_to": None})
     return definition.compute(filters)

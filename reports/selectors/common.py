@@ -42,6 +42,7 @@ class ReportFilters:
     group_by: str = "month"
     days: int = 90
     factor: Decimal = Decimal("2")
+    row_limit: int | None = None  # the page shows the first rows; exports take them all
 
     def order_query(self) -> dict[str, str]:
         """The orders-list query string that shows the booked orders behind a figure."""
@@ -192,3 +193,8 @@ class ReportResult:
     chart: dict | None = None  # {"kind": "bar"|"line"|"pie", "label": key, "value": key}
     computed_at: datetime = field(default_factory=timezone.now)
     note: str = ""
+    row_count: int | None = None  # how many rows there are when `rows` holds the first ones
+
+    @property
+    def is_cut(self) -> bool:
+        return self.row_count is not None and self.row_count > len(self.rows)

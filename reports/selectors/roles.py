@@ -9,12 +9,12 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from finance.models import Invoice, Payment
+from finance.selectors import AGEING_BUCKETS, ageing_bucket_filters
 from opms.core.money import ZERO
 from orders.models import SalesOrder
 from reports.models import ReportRun, ReportSubscription, SalesTarget
 from reports.selectors.alerts import alert_settings_get, customers_near_credit_limit
 from reports.selectors.common import MONEY, ReportFilters, booked_orders, orders_url, percent
-from reports.selectors.receivables import age_buckets
 
 NET = F("total_amount") - F("tax_amount")
 
@@ -124,19 +124,19 @@ def finance_figures() -> FinanceFigures:
         total=Coalesce(Sum(F("amount") - F("allocated_amount"), output_field=MONEY), ZERO)
     )["total"]
     open_amount = F("total_amount") - F("allocated_amount")
-    buckets = age_buckets(today)
+    buckets = ageing_bucket_filters(today)
     due_window = Q(due_on__gte=today, due_on__lte=week_end)
     totals = Invoice.objects.filter(status__in=Invoice.OPEN).aggregate(
         due_week=Coalesce(Sum(open_amount, filter=due_window, output_field=MONEY), ZERO),
         due_week_n=Count("pk", filter=due_window),
         **{
-            key: Coalesce(Sum(open_amount, filter=condition, output_field=MONEY), ZERO)
-            for key, _label, condition in buckets
+            f"b_{key}": Coalesce(Sum(open_amount, filter=condition, output_field=MONEY), ZERO)
+            for key, condition in buckets.items()
         },
     )
     return FinanceFigures(
         unallocated_payments=unallocated,
         due_this_week=totals["due_week"],
         due_this_week_count=totals["due_week_n"],
-        ageing=[{"label": label, "amount": totals[key]} for key, label, _condition in buckets],
+        ageing=[{"label": label, "amount": totals[f"b_{key}"]} for key, label in AGEING_BUCKETS],
     )

@@ -20,9 +20,11 @@ from customers.models import Complaint, Customer
 from opms.core.money import ZERO
 from reports.models import (
     DailyCategorySales,
+    DailyRepSales,
     DailySales,
     MonthlyCustomerSales,
     MonthlyProductSales,
+    YearlyCustomerSales,
 )
 from reports.selectors.common import (
     MONEY,
@@ -79,6 +81,38 @@ def _answers_from_summary(filters: ReportFilters, group: str) -> bool:
     )
 
 
+# group_by → (value expression or field, label field) in the daily rep/team/warehouse summary
+REP_GROUPS = {
+    "day": (TruncDay("day"), None),
+    "week": (TruncWeek("day"), None),
+    "month": (TruncMonth("day"), None),
+    "sales_rep": ("sales_rep_id", "sales_rep_label"),
+    "team": ("team_id", "team_label"),
+    "warehouse": ("warehouse_id", "warehouse_label"),
+}
+
+
+def _rep_days(filters: ReportFilters, group: str):
+    """The daily rep/team/warehouse summary for `filters`, or None when it cannot answer
+    exactly (a customer, product or category filter, or no summary yet)."""
+    if group not in REP_GROUPS or any(
+        getattr(filters, name) is not None for name in ("customer_id", "product_id", "category_id")
+    ):
+        return None
+    summary = summary_age()
+    if summary is None:
+        return None
+    days = DailyRepSales.objects.all()
+    if filters.date_from:
+        days = days.filter(day__gte=filters.date_from)
+    if filters.date_to:
+        days = days.filter(day__lte=filters.date_to)
+    for name in ("sales_rep_id", "team_id", "warehouse_id"):
+        if getattr(filters, name) is not None:
+            days = days.filter(**{name: getattr(filters, name)})
+    return days, summary
+
+
 def sales_report(filters: ReportFilters) -> ReportResult:
     """Net sales, cost, gross profit and margin per period or per dimension."""
     group = filters.group_by if filters.group_by in SALES_GROUPS else "month"
@@ -120,6 +154,30 @@ def sales_report(filters: ReportFilters) -> ReportResult:
             else days.aggregate(n=Coalesce(Sum("orders"), 0))["n"]
         )
         return _sales_result(filters, group, key, label_fields, rows, totals, order_count, summary)
+    rep_days = _rep_days(filters, group)
+    if rep_days is not None:
+        days, summary = rep_days
+        key, label_field = REP_GROUPS[group]
+        label_fields = (label_field,) if label_field else None
+        if label_fields:
+            rows = days.values(key, label_field)
+        else:
+            rows = days.annotate(key=key).values("key")
+            key = "key"
+        rows = rows.annotate(
+            orders=Sum("orders"),
+            units=Sum("units"),
+            net=Sum("net_amount"),
+            cost=Sum("cost_amount"),
+        ).order_by("-net" if label_fields else key)
+        totals = days.aggregate(
+            net=Coalesce(Sum("net_amount"), ZERO),
+            cost=Coalesce(Sum("cost_amount"), ZERO),
+            orders=Coalesce(Sum("orders"), 0),
+        )
+        return _sales_result(
+            filters, group, key, label_fields, rows, totals, totals["orders"], summary
+        )
     monthly = _monthly_rows(filters, group)
     if monthly is not None:
         months, label_field, summary = monthly
@@ -131,13 +189,18 @@ def sales_report(filters: ReportFilters) -> ReportResult:
                 net=Sum("net_amount"),
                 cost=Sum("cost_amount"),
             )
-            .order_by("-net")
+            .order_by("-net", DRILL_FILTER[group])
         )
         totals = months.aggregate(
-            net=Coalesce(Sum("net_amount"), ZERO), cost=Coalesce(Sum("cost_amount"), ZERO)
+            net=Coalesce(Sum("net_amount"), ZERO),
+            cost=Coalesce(Sum("cost_amount"), ZERO),
+            orders=Coalesce(Sum("orders"), 0),
+            groups=Count(DRILL_FILTER[group], distinct=True),
         )
+        if filters.row_limit is not None:
+            rows = rows[: filters.row_limit]
         if group == "customer" or filters.product_id is not None:
-            order_count = months.aggregate(n=Coalesce(Sum("orders"), 0))["n"]
+            order_count = totals["orders"]
         else:
             days = DailySales.objects.all()
             if filters.date_from:
@@ -146,7 +209,15 @@ def sales_report(filters: ReportFilters) -> ReportResult:
                 days = days.filter(day__lte=filters.date_to)
             order_count = days.aggregate(n=Coalesce(Sum("orders"), 0))["n"]
         return _sales_result(
-            filters, group, DRILL_FILTER[group], (label_field,), rows, totals, order_count, summary
+            filters,
+            group,
+            DRILL_FILTER[group],
+            (label_field,),
+            rows,
+            totals,
+            order_count,
+            summary,
+            row_count=totals["groups"],
         )
     lines = booked_lines(filters)
     if isinstance(key, str):
@@ -160,15 +231,31 @@ def sales_report(filters: ReportFilters) -> ReportResult:
         net=Sum("net_amount"),
         cost=Sum(line_cost(), output_field=MONEY),
     ).order_by("-net" if label_fields else key)
+    many = group in ("customer", "product") and filters.row_limit is not None
     totals = lines.aggregate(
         net=Coalesce(Sum("net_amount"), ZERO),
         cost=Coalesce(Sum(line_cost(), output_field=MONEY), ZERO),
+        **({"groups": Count(key, distinct=True)} if many else {}),
     )
+    if many:
+        rows = rows.order_by("-net", key)[: filters.row_limit]
     order_count = booked_orders(filters).aggregate(n=Count("pk"))["n"]
-    return _sales_result(filters, group, key, label_fields, rows, totals, order_count, None)
+    return _sales_result(
+        filters,
+        group,
+        key,
+        label_fields,
+        rows,
+        totals,
+        order_count,
+        None,
+        row_count=totals.get("groups"),
+    )
 
 
-def _sales_result(filters, group, key, label_fields, rows, totals, order_count, summary):
+def _sales_result(
+    filters, group, key, label_fields, rows, totals, order_count, summary, row_count=None
+):
     table = []
     for row in rows:
         value = row[key]
@@ -212,6 +299,7 @@ def _sales_result(filters, group, key, label_fields, rows, totals, order_count, 
         ],
         chart={"kind": "bar", "label": "label", "value": "net"},
         note=_("Cost is the product's current standard cost; sales are booked orders, net of tax."),
+        row_count=row_count,
         **({"computed_at": summary.refreshed_at} if summary else {}),
     )
 
@@ -235,6 +323,16 @@ def _month_aligned(filters: ReportFilters, summary) -> bool:
     )
 
 
+def _year_aligned(filters: ReportFilters, summary) -> bool:
+    """Whether the period is whole calendar years (or runs to the summary's day)."""
+    start, end = filters.date_from, filters.date_to
+    if start and (start.month, start.day) != (1, 1):
+        return False
+    return not (
+        end and end < timezone.localdate(summary.refreshed_at) and (end.month, end.day) != (12, 31)
+    )
+
+
 def _monthly_rows(filters: ReportFilters, group: str):
     """Sales by customer or by product over whole months from the monthly summaries."""
     models = {
@@ -252,11 +350,18 @@ def _monthly_rows(filters: ReportFilters, group: str):
     summary = summary_age()
     if summary is None or not _month_aligned(filters, summary):
         return None
-    months = model.objects.all()
-    if filters.date_from:
-        months = months.filter(month__gte=filters.date_from)
-    if filters.date_to:
-        months = months.filter(month__lte=filters.date_to)
+    if group == "customer" and _year_aligned(filters, summary):
+        months = YearlyCustomerSales.objects.all()
+        if filters.date_from:
+            months = months.filter(year__gte=filters.date_from)
+        if filters.date_to:
+            months = months.filter(year__lte=filters.date_to)
+    else:
+        months = model.objects.all()
+        if filters.date_from:
+            months = months.filter(month__gte=filters.date_from)
+        if filters.date_to:
+            months = months.filter(month__lte=filters.date_to)
     if getattr(filters, own_filter) is not None:
         months = months.filter(**{own_filter: getattr(filters, own_filter)})
     return months, label_field, summary

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.urls import reverse
 from pypdf import PdfReader
 
 from customers.models import CustomerContact
@@ -165,6 +166,50 @@ def test_ageing_puts_open_amounts_in_their_buckets_by_customer_rep_and_team(
     assert [(r.key, r.total) for r in by_rep.rows] == [(users["sales"].pk, row.total)]
     drill = ar_ageing_invoices(by="customer", key=customer.pk, bucket="over_90", as_of=TODAY)
     assert list(drill) == [ancient]
+
+
+def test_ageing_with_a_limit_shows_the_most_overdue_first_and_totals_over_everyone(
+    users, customer, issue_invoice, django_assert_num_queries
+):
+    other = CustomerFactory(code="C-LATE", sales_rep=users["sales"])
+    third = CustomerFactory(code="C-NONE")  # no rep
+    mine = _invoice_due(issue_invoice, 1, 5)
+    late = issue_invoice(2, customer_=other, issued_on=TODAY - timedelta(days=30 + 95))
+    not_due = issue_invoice(3, customer_=third, issued_on=TODAY)
+
+    with django_assert_num_queries(2):
+        ageing = ar_ageing(by="customer", as_of=TODAY, limit=2)
+    assert [(row.key, row.overdue, row.invoices) for row in ageing.rows] == [
+        (other.pk, late.total_amount, 1),
+        (customer.pk, mine.total_amount, 1),
+    ]
+    assert (ageing.groups, ageing.is_cut) == (3, True)
+    assert ageing.totals.total == mine.total_amount + late.total_amount + not_due.total_amount
+    assert ageing.totals.buckets["current"] == not_due.total_amount
+    assert ageing.totals.invoices == 3
+    # A rep's customers; customers without a rep are one "(none)" row by rep.
+    of_rep = ar_ageing(as_of=TODAY, sales_rep_id=users["sales"].pk)
+    assert {row.key for row in of_rep.rows} == {customer.pk, other.pk}
+    by_rep = ar_ageing(by="sales_rep", as_of=TODAY, limit=1)
+    assert (len(by_rep.rows), by_rep.groups) == (1, 2)
+    assert by_rep.rows[0].key == users["sales"].pk
+    assert days_sales_outstanding(as_of=TODAY, customer_id=third.pk) == Decimal("90.0")
+    assert days_sales_outstanding(as_of=TODAY, customer_id=other.pk) is None  # issued long ago
+
+
+def test_the_receivables_page_shows_the_most_overdue_first_and_says_when_it_cuts(
+    client, users, customer, issue_invoice, monkeypatch
+):
+    from finance.views import receivables
+
+    other = CustomerFactory(code="C-LATE", sales_rep=users["sales"])
+    _invoice_due(issue_invoice, 1, 5)
+    issue_invoice(2, customer_=other, issued_on=TODAY - timedelta(days=30 + 95))
+    monkeypatch.setattr(receivables, "AGEING_ROWS", 1)
+    client.force_login(users["finance"])
+    page = client.get(reverse("finance:receivables")).content.decode()
+    assert "C-LATE" in page and customer.code not in page
+    assert 'data-testid="ageing-cut"' in page
 
 
 def test_dso_and_expected_collections(users, customer, issue_invoice, django_assert_num_queries):

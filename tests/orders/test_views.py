@@ -137,6 +137,28 @@ def test_order_list_query_count_does_not_grow_with_rows(
         assert client.get(reverse("orders:list")).status_code == 200
 
 
+def test_a_list_filtered_by_order_date_is_sorted_by_order_date_unless_asked_otherwise(
+    client, users, products, make_order, django_assert_num_queries
+):
+    from datetime import date
+
+    older = make_order([(products[0], 1)])
+    newer = make_order([(products[0], 1)])
+    # Entered later but dated earlier (a backdated order).
+    SalesOrder.objects.filter(pk=newer.pk).update(order_date=date(2026, 1, 5))
+    SalesOrder.objects.filter(pk=older.pk).update(order_date=date(2026, 1, 9))
+    client.force_login(users["manager"])
+    url = reverse("orders:list")
+    client.get(url)
+    with django_assert_num_queries(8):
+        response = client.get(url, {"order_date_to": "2026-01-31"})
+    assert response.context["sort"] == "-date"
+    assert [o.pk for o in response.context["page"].items] == [older.pk, newer.pk]
+    entered = client.get(url, {"order_date_to": "2026-01-31", "sort": "created"})
+    assert [o.pk for o in entered.context["page"].items] == [newer.pk, older.pk]
+    assert client.get(url).context["sort"] == "created"
+
+
 def test_order_detail_query_count_does_not_grow_with_lines(
     client, users, products, make_order, django_assert_max_num_queries
 ):
