@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from opms.core.models import DocumentSequence
-from opms.core.numbering import next_document_number
+from opms.core.numbering import next_document_number, next_document_numbers
 
 
 @pytest.fixture
@@ -84,3 +84,69 @@ def test_concurrent_callers_never_get_the_same_number(year):
     ]
     # Each thread sees its own numbers rise.
     assert all(numbers == sorted(numbers) for numbers in taken)
+
+
+@pytest.mark.django_db
+def test_a_block_of_numbers_is_consecutive_and_the_next_single_number_follows_it(year):
+    next_document_number("SO")
+
+    block = next_document_numbers("SO", 3)
+
+    assert block == [f"SO-{year}-000002", f"SO-{year}-000003", f"SO-{year}-000004"]
+    assert next_document_number("SO") == f"SO-{year}-000005"
+    assert DocumentSequence.objects.get(prefix="SO", year=year).last_value == 5
+
+
+@pytest.mark.django_db
+def test_a_first_block_starts_at_one_and_an_empty_block_takes_nothing(year):
+    assert next_document_numbers("SO", 0) == []
+    assert not DocumentSequence.objects.exists()
+
+    assert next_document_numbers("SO", 2) == [f"SO-{year}-000001", f"SO-{year}-000002"]
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_block_is_given_back(year):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        next_document_numbers("SO", 50)
+        raise RuntimeError
+
+    assert next_document_numbers("SO", 1) == [f"SO-{year}-000001"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_blocks_and_single_numbers_never_overlap(year):
+    threads_count = 6
+    barrier = threading.Barrier(threads_count)
+    taken: list[list[str]] = [[] for _ in range(threads_count)]
+    errors: list[Exception] = []
+
+    def take(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            for _ in range(10):
+                with transaction.atomic():
+                    if index % 2:
+                        taken[index].extend(next_document_numbers("RACE", 7))
+                    else:
+                        taken[index].append(next_document_number("RACE"))
+        except Exception as exc:  # asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(index,)) for index in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    numbers = [number for numbers in taken for number in numbers]
+    total = 3 * 10 * 7 + 3 * 10
+    assert errors == []
+    assert sorted(numbers) == [f"RACE-{year}-{value:06d}" for value in range(1, total + 1)]
+    # Each block is consecutive: no other caller's number lands inside it.
+    for index in range(1, threads_count, 2):
+        values = [int(number.rsplit("-", 1)[1]) for number in taken[index]]
+        for start in range(0, len(values), 7):
+            assert values[start : start + 7] == list(range(values[start], values[start] + 7))
