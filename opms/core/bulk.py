@@ -8,9 +8,10 @@ rows. A field left out takes its default, ``auto_now`` fields take the time of t
 Nothing here runs ``save()``, signals or validation; the caller has checked the rows.
 """
 
+import gc
 import json
-from collections.abc import Sequence
-from contextlib import nullcontext
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 
 from django.db import connection, models
@@ -134,3 +135,22 @@ def history_rows_insert(
         for row in rows
     ]
     rows_insert(history, rows_complete(history, records))
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector during a batch step.
+
+    A 100,000-row import allocates millions of small objects that live until the step
+    ends; each full collection walks all of them, so the collector's passes grew faster
+    than the file and took a fifth of the import. The rows hold no reference cycles, and
+    reference counting still frees everything as usual.
+    """
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()

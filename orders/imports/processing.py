@@ -11,6 +11,7 @@ from customers.models import PriceRule
 from customers.services import customer_create, customer_update, price_rule_upsert
 from inventory.models import StockMove
 from inventory.services import product_upsert, stock_receive
+from opms.core.bulk import gc_paused
 from opms.core.errors import DomainError
 from orders.imports.models import ImportBatch
 from orders.imports.plans import Plan, columns_for, plan_build
@@ -89,7 +90,8 @@ def _store_plan(batch: ImportBatch, plan: Plan | None, encoding: str, status: st
 def import_check(*, batch_id: int) -> ImportBatch:
     """Check every row and keep the preview; writes nothing else."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    plan, encoding = _plan(batch)
+    with gc_paused():
+        plan, encoding = _plan(batch)
     valid = plan is not None and plan.is_valid
     _store_plan(batch, plan, encoding, Status.READY if valid else Status.INVALID)
     progress_set(batch.pk, 1, 1)
@@ -102,12 +104,13 @@ def import_confirm(*, batch_id: int) -> ImportBatch:
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
     if batch.status != Status.IMPORTING:
         return batch
-    plan, encoding = _plan(batch)
+    with gc_paused():
+        plan, encoding = _plan(batch)
     if plan is None or not plan.is_valid:
         _store_plan(batch, plan, encoding, Status.INVALID)
         return batch
     try:
-        with transaction.atomic():
+        with gc_paused(), transaction.atomic():
             result = _apply(batch, plan)
     except (DomainError, IntegrityError) as exc:
         batch.errors = [{"row": 0, "column": "", "value": "", "message": str(exc)}]
