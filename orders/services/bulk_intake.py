@@ -13,7 +13,7 @@ from customers.errors import CustomerInactive
 from customers.models import Customer
 from customers.pricing import PriceBook
 from inventory.models import Product, Warehouse
-from opms.core.bulk import history_rows_insert, ids_take, rows_complete, rows_insert
+from opms.core.bulk import history_created_insert, ids_take, rows_complete, rows_insert
 from opms.core.money import ZERO, round_money
 from opms.core.numbering import next_document_numbers
 from orders.errors import DuplicateExternalOrder, OrderHasNoLines
@@ -159,7 +159,6 @@ def orders_create_bulk(
     pricer = _LinePricer(book, products, SalesOrder._meta.get_field("tax_rate").get_default())
     numbers = next_document_numbers("SO", len(orders))
     order_ids = ids_take(SalesOrder, len(orders))
-    line_ids = iter(ids_take(SalesOrderLine, sum(len(lines) for lines in wanted)))
     actor_team_id = getattr(actor, "team_id", None)
     channel_id = channel.pk if channel is not None else None
     total = len(orders)
@@ -172,7 +171,7 @@ def orders_create_bulk(
             lines = []
             for number, line in enumerate(wanted[index], start=1):
                 row = pricer.line(customer, line)
-                row.update(id=next(line_ids), order_id=order_id, line_no=number)
+                row.update(order_id=order_id, line_no=number)
                 lines.append(row)
             lines_amount = sum((row["lines_amount"] for row in lines), ZERO)
             discount_amount = sum((row["discount_amount"] for row in lines), ZERO)
@@ -213,12 +212,11 @@ def orders_create_bulk(
                 }
             )
         now = timezone.now()
-        order_rows = rows_complete(SalesOrder, order_rows)
-        _orders_insert(order_rows, channel)
-        history_rows_insert(SalesOrder, order_rows, user_id=actor.pk, at=now)
-        line_rows = rows_complete(SalesOrderLine, line_rows)
-        rows_insert(SalesOrderLine, line_rows)
-        history_rows_insert(SalesOrderLine, line_rows, user_id=actor.pk, at=now)
+        _orders_insert(rows_complete(SalesOrder, order_rows), channel)
+        chunk_ids = [row["id"] for row in order_rows]
+        history_created_insert(SalesOrder, chunk_ids, user_id=actor.pk, at=now)
+        rows_insert(SalesOrderLine, rows_complete(SalesOrderLine, line_rows))
+        history_created_insert(SalesOrderLine, chunk_ids, user_id=actor.pk, at=now, by="order_id")
         rows_insert(OrderEvent, rows_complete(OrderEvent, events))
         if on_progress is not None:
             on_progress(min(start + chunk_size, total), total)
