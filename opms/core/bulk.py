@@ -1,6 +1,6 @@
 """Writing many rows of a model at once, for batch work (imports): primary keys taken from
-the table's sequence in one statement, rows and their simple-history records written with
-one COPY per table on PostgreSQL.
+the table's sequence in one statement, rows written with one COPY per table on PostgreSQL,
+their simple-history records copied from the table by the database in one statement.
 
 Rows are plain dicts of field attnames (``customer_id``) to Python values, not model
 instances: building and preparing instances costs more than the database does at 100,000
