@@ -54,6 +54,7 @@ def main(lines: int) -> dict:
     import_confirm_start(batch_id=batch.pk, actor=user)
     batch = import_confirm(batch_id=batch.pk)
     done = time.monotonic()
+    assert batch.status == ImportBatch.Status.DONE, batch.errors[:3]
     print(
         f"{lines} lines / {lines // 5} orders: check {checked - started:.1f} s, "
         f"import {done - checked:.1f} s, total {done - started:.1f} s ({batch.status})"

@@ -16,7 +16,8 @@ def next_document_number(prefix: str, *, width: int = 6) -> str:
 
 
 def document_numbers_take(prefix: str, count: int, *, width: int = 6) -> list[str]:
-    """Take `count` consecutive-as-possible numbers for `prefix` in the current local year.
+    """Take `count` rising numbers for `prefix` in the current local year, in one statement
+    (consecutive unless a concurrent caller's numbers interleave).
 
     On PostgreSQL each prefix and year has its own sequence (created on first use by the
     `opms_document_numbers` function of migration core 0003, starting after what the

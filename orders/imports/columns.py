@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+AMOUNT_LIMIT = Decimal("1e12")
+CENT = Decimal("0.01")
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,10 @@ def parse_cell(column: Column, raw: str):
             raise CellError(_("At most %(n)s characters.") % {"n": column.max_length})
         return text
     if column.kind == "int":
+        if text.isdecimal() and text.isascii():  # the usual case: plain digits
+            if int(text) <= 0:
+                raise CellError(_("A whole number above zero."))
+            return int(text)
         try:
             number = Decimal(text.replace(",", ""))
         except InvalidOperation as exc:
@@ -65,7 +71,8 @@ def parse_cell(column: Column, raw: str):
             raise CellError(_("Not a number.")) from exc
         if not number.is_finite() or number < 0:
             raise CellError(_("A number of zero or more."))
-        if number != round(number, 2) or number >= Decimal("1e12"):
+        exponent = number.as_tuple().exponent
+        if number >= AMOUNT_LIMIT or (exponent < -2 and number != number.quantize(CENT)):
             raise CellError(_("At most two decimals and below 1,000,000,000,000."))
         return number
     if column.kind == "date":

@@ -165,6 +165,7 @@ def _plan_orders(plan: Plan, actor, channel) -> None:
     skus = {row.values["sku"] for row in plan.rows if row.values.get("sku")}
     products = Product.objects.filter(sku__in=skus, is_active=True).in_bulk(field_name="sku")
     warehouses = Warehouse.objects.in_bulk(field_name="code")
+    new_line = _("New order %(id)s, line %(line)s")
     existing = (
         dict(
             SalesOrder.objects.filter(channel=channel, external_id__in=list(groups)).values_list(
@@ -241,10 +242,7 @@ def _plan_orders(plan: Plan, actor, channel) -> None:
             )
         )
         for index, row in enumerate(rows, start=1):
-            plan.outcomes[row.number] = _("New order %(id)s, line %(line)s") % {
-                "id": external_id,
-                "line": index,
-            }
+            plan.outcomes[row.number] = new_line % {"id": external_id, "line": index}
 
 
 # ---------------------------------------------------------------- customers, products

@@ -1,5 +1,7 @@
 """Checking and importing a batch file (called by the services and by the worker)."""
 
+from functools import partial
+
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -9,12 +11,14 @@ from customers.models import PriceRule
 from customers.services import customer_create, customer_update, price_rule_upsert
 from inventory.models import StockMove
 from inventory.services import product_upsert, stock_receive
+from opms.core.bulk import gc_paused
 from opms.core.errors import DomainError
 from orders.imports.models import ImportBatch
 from orders.imports.plans import Plan, columns_for, plan_build
 from orders.imports.reading import UnreadableFile, sheet_read
 from orders.integration.models import IntegrationChannel
-from orders.services.lifecycle import LineInput, order_create
+from orders.services.bulk_intake import DraftOrderInput, orders_create_bulk
+from orders.services.lifecycle import LineInput
 
 # Files up to this many data rows are checked and imported inside the request.
 SYNC_ROW_LIMIT = 1000
@@ -86,7 +90,8 @@ def _store_plan(batch: ImportBatch, plan: Plan | None, encoding: str, status: st
 def import_check(*, batch_id: int) -> ImportBatch:
     """Check every row and keep the preview; writes nothing else."""
     batch = ImportBatch.objects.get(pk=batch_id)
-    plan, encoding = _plan(batch)
+    with gc_paused():
+        plan, encoding = _plan(batch)
     valid = plan is not None and plan.is_valid
     _store_plan(batch, plan, encoding, Status.READY if valid else Status.INVALID)
     progress_set(batch.pk, 1, 1)
@@ -99,12 +104,13 @@ def import_confirm(*, batch_id: int) -> ImportBatch:
     batch = ImportBatch.objects.select_related("created_by").get(pk=batch_id)
     if batch.status != Status.IMPORTING:
         return batch
-    plan, encoding = _plan(batch)
+    with gc_paused():
+        plan, encoding = _plan(batch)
     if plan is None or not plan.is_valid:
         _store_plan(batch, plan, encoding, Status.INVALID)
         return batch
     try:
-        with transaction.atomic():
+        with gc_paused(), transaction.atomic():
             result = _apply(batch, plan)
     except (DomainError, IntegrityError) as exc:
         batch.errors = [{"row": 0, "column": "", "value": "", "message": str(exc)}]
@@ -124,27 +130,27 @@ def _apply(batch: ImportBatch, plan: Plan) -> dict:
     actor = batch.created_by
     total = len(plan.work)
     if batch.kind == Kind.ORDERS:
-        channel = import_channel(actor=actor)
-        numbers = []
-        for index, work in enumerate(plan.work, start=1):
-            order = order_create(
-                actor=actor,
-                customer=work.customer,
-                warehouse=work.warehouse,
-                lines=[
-                    LineInput(product_id=product_id, quantity=quantity, unit_price=price)
-                    for product_id, quantity, price in work.lines
-                ],
-                requested_delivery_on=work.header["requested_delivery_on"],
-                customer_reference=work.header["customer_reference"] or "",
-                note=work.header["note"] or "",
-                channel=channel,
-                external_id=work.external_id,
-                shipping_address=work.header["shipping_address"] or "",
-            )
-            numbers.append(order.number)
-            if index % PROGRESS_EVERY == 0:
-                progress_set(batch.pk, index, total)
+        numbers = orders_create_bulk(
+            actor=actor,
+            orders=[
+                DraftOrderInput(
+                    customer=work.customer,
+                    warehouse=work.warehouse,
+                    lines=[
+                        LineInput(product_id=product_id, quantity=quantity, unit_price=price)
+                        for product_id, quantity, price in work.lines
+                    ],
+                    requested_delivery_on=work.header["requested_delivery_on"],
+                    customer_reference=work.header["customer_reference"] or "",
+                    note=work.header["note"] or "",
+                    external_id=work.external_id,
+                    shipping_address=work.header["shipping_address"] or "",
+                )
+                for work in plan.work
+            ],
+            channel=import_channel(actor=actor),
+            on_progress=partial(progress_set, batch.pk),
+        )
         return {"orders": numbers, "created": len(numbers)}
     created = updated = 0
     for index, work in enumerate(plan.work, start=1):

@@ -129,3 +129,56 @@ def test_concurrent_callers_never_get_the_same_number(year):
     ]
     # Each thread sees its own numbers rise.
     assert all(numbers == sorted(numbers) for numbers in taken)
+
+
+@pytest.mark.django_db
+def test_a_first_block_starts_at_one_and_an_empty_block_takes_nothing(year):
+    assert document_numbers_take("SO", 0) == []
+
+    assert document_numbers_take("SO", 2) == [f"SO-{year}-000001", f"SO-{year}-000002"]
+
+
+@pytest.mark.django_db
+def test_a_rolled_back_block_leaves_a_gap_and_is_never_given_again(year):
+    assert document_numbers_take("SO", 1) == [f"SO-{year}-000001"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        document_numbers_take("SO", 50)
+        raise RuntimeError
+
+    assert document_numbers_take("SO", 1) == [f"SO-{year}-000052"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_blocks_and_single_numbers_never_overlap(year):
+    threads_count = 6
+    barrier = threading.Barrier(threads_count)
+    taken: list[list[str]] = [[] for _ in range(threads_count)]
+    errors: list[Exception] = []
+
+    def take(index: int) -> None:
+        try:
+            barrier.wait(timeout=30)
+            for _ in range(10):
+                with transaction.atomic():
+                    if index % 2:
+                        taken[index].extend(document_numbers_take("RACE", 7))
+                    else:
+                        taken[index].append(next_document_number("RACE"))
+        except Exception as exc:  # asserted below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=take, args=(index,)) for index in range(threads_count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+
+    numbers = [number for numbers in taken for number in numbers]
+    total = 3 * 10 * 7 + 3 * 10
+    assert errors == []
+    assert sorted(numbers) == [f"RACE-{year}-{value:06d}" for value in range(1, total + 1)]
+    # Each caller's numbers rise (a block may interleave with a concurrent caller's:
+    # no lock is held for it).
+    assert all(numbers == sorted(numbers) for numbers in taken)

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from customers.forms import PriceRuleForm
 from customers.models import PriceList, PriceRule
-from customers.pricing import price_quote, price_rules_for
+from customers.pricing import PriceBook, price_quote, price_rules_for
 from tests.factories import CustomerFactory
 
 D = Decimal
@@ -249,6 +249,74 @@ def test_pricing_five_lines_costs_one_query(buyer):
         ]
     assert len(queries) == 1
     assert [q.rule_name for q in quotes] == ["D0", "D1", "T2", "T3", "T4"]
+
+
+def test_a_price_book_quotes_many_customers_as_price_quote_does_in_one_query(buyer):
+    """Customers of every list scope and two currencies, products by SKU and category,
+    breaks (volume and graduated), a promotion, an expired rule and an inactive list."""
+    other = CustomerFactory(tier="B")
+    dollars = CustomerFactory(tier="A", currency="USD")
+    default, tier_a, tier_b = make_list(), make_list("tier", tier="A"), make_list("tier", tier="B")
+    own = make_list("customer", customer=buyer)
+    promotion = make_list(promo=True, name="Promo")
+    usd = make_list(currency="USD", name="USD")
+    make_rule(default, "D1", price="9.00")
+    make_rule(default, "Cat", discount="5", code="CAT")
+    make_rule(default, "Cat2", discount="7.5", code="CAT2", min_quantity=4)
+    make_rule(tier_a, "TA1", price="8.50", sku="SKU-2")
+    make_rule(tier_a, "TA-g1", price="8.00", sku="SKU-3", break_mode="graduated", min_quantity=2)
+    make_rule(tier_a, "TA-g5", price="7.00", sku="SKU-3", break_mode="graduated", min_quantity=5)
+    make_rule(tier_b, "TB", discount="12.5", code="CAT")
+    make_rule(own, "Own", price="6.66", sku="SKU-4", min_quantity=3)
+    make_rule(promotion, "Promo", price="8.40", sku="SKU-2")
+    make_rule(usd, "USD", price="1.25", sku="SKU-1")
+    make_rule(default, "Expired", price="0.10", sku="SKU-5", valid_to=date(2026, 1, 1))
+    make_rule(make_list(is_active=False, name="Off"), "Off", price="0.20", sku="SKU-5")
+    customers = [buyer, other, dollars]
+    products = [(f"SKU-{n}", code) for n in range(1, 7) for code in ("CAT", "CAT2", "")]
+
+    with CaptureQueriesContext(connection) as queries:
+        book = PriceBook(
+            customers=customers,
+            skus=[sku for sku, _ in products],
+            category_codes=[code for _, code in products],
+            on=DAY,
+        )
+        quoted = {
+            (customer.pk, sku, code, quantity): book.quote(
+                customer=customer,
+                sku=sku,
+                category_code=code,
+                list_price=LIST_PRICE,
+                quantity=quantity,
+            )
+            for customer in customers
+            for sku, code in products
+            for quantity in (1, 3, 4, 6)
+        }
+
+    assert len(queries) == 1
+    expected = {
+        (customer.pk, sku, code, quantity): quote(customer, quantity, sku=sku, code=code)
+        for customer in customers
+        for sku, code in products
+        for quantity in (1, 3, 4, 6)
+    }
+    assert quoted == expected
+    assert {q.rule_name for q in quoted.values()} == {
+        "", "D1", "Cat", "Cat2", "TA1", "TA-g1", "TA-g5", "TB", "Own", "Promo", "USD"
+    }  # fmt: skip
+
+
+def test_an_empty_price_book_quotes_list_prices_without_a_query(buyer, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        book = PriceBook(customers=[buyer], skus=[], category_codes=[""], on=DAY)
+        quoted = book.quote(
+            customer=buyer, sku="SKU-1", category_code="", list_price=LIST_PRICE, quantity=2
+        )
+    assert quoted == price_quote(
+        customer=buyer, sku="SKU-1", category_code="", list_price=LIST_PRICE, quantity=2, on=DAY
+    )
 
 
 def test_form_refuses_an_overlapping_rule_with_equal_priority(buyer):
