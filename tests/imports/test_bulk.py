@@ -11,7 +11,6 @@ from django.db import transaction
 
 from customers.models import Customer, PriceList, PriceRule
 from inventory.models import StockLevel
-from opms.core.models import DocumentSequence
 from orders.errors import DuplicateExternalOrder
 from orders.imports.models import ImportBatch
 from orders.imports.plans import columns_for, plan_build
@@ -233,7 +232,6 @@ def _snapshot() -> dict:
             "code", "open_order_amount", "receivable_amount", "unallocated_payment_amount"
         )
     )
-    sequence = list(DocumentSequence.objects.values_list("prefix", "year", "last_value"))
     return {
         "orders": orders,
         "lines": lines,
@@ -244,7 +242,6 @@ def _snapshot() -> dict:
         "steps": steps,
         "stock": stock,
         "exposure": exposure,
-        "sequence": sequence,
     }
 
 
