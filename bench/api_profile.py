@@ -56,6 +56,17 @@ def main() -> None:
     parser.add_argument("--sort", default="cumulative")
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--no-profile", action="store_true", help="time only")
+    parser.add_argument(
+        "--skip-middleware", default="", help="comma list of middleware class names to drop"
+    )
+    parser.add_argument(
+        "--compare",
+        action="store_true",
+        help="alternate API requests with the bare service call (order_intake) and print the "
+        "API layer's cost: the difference",
+    )
+    parser.add_argument("--dump", default="", help="write the pstats file here")
+    parser.add_argument("--callees", default="", help="comma list: functions to break down")
     args = parser.parse_args()
     os.environ.update(
         {
@@ -71,30 +82,33 @@ def main() -> None:
     from common import bench_api_key, bench_world, django_setup
 
     django_setup()
+    from django.conf import settings
     from django.core.wsgi import get_wsgi_application
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    skipped = set(filter(None, args.skip_middleware.split(",")))
+    settings.MIDDLEWARE = [m for m in settings.MIDDLEWARE if m.rsplit(".", 1)[1] not in skipped]
     application = get_wsgi_application()
     raw_key = bench_api_key()
     _, customer, warehouse, products = bench_world()
     rng = random.Random(1)
     run_id = uuid.uuid4().hex[:12]
 
+    def payload(request_id: str) -> dict:
+        return {
+            "external_id": request_id,
+            "customer": customer.code,
+            "warehouse": warehouse.code,
+            "lines": [
+                {"sku": sku, "quantity": rng.randint(1, 5)} for _, sku in rng.sample(products, 5)
+            ],
+            "submit": True,
+        }
+
     def post(n: int) -> int:
         request_id = f"profile-{run_id}-{n}"
-        body = json.dumps(
-            {
-                "external_id": request_id,
-                "customer": customer.code,
-                "warehouse": warehouse.code,
-                "lines": [
-                    {"sku": sku, "quantity": rng.randint(1, 5)}
-                    for _, sku in rng.sample(products, 5)
-                ],
-                "submit": True,
-            }
-        ).encode()
+        body = json.dumps(payload(request_id)).encode()
         statuses = []
         response = application(
             environ_for(body, raw_key, request_id), lambda status, headers: statuses.append(status)
@@ -107,14 +121,18 @@ def main() -> None:
 
     for n in range(args.warmup):
         post(n)
+    if args.compare:
+        compare(args.requests, post, payload, run_id)
+        return
     with CaptureQueriesContext(connection) as captured:
         post(args.warmup)
-    statements = [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
-    for index, sql in enumerate(statements, 1):
-        print(f"{index:3} {sql[:150]}")
+    statements = [q for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+    for index, query in enumerate(statements, 1):
+        sql = " ".join(query["sql"].split())
+        print(f"{index:3} {float(query['time']) * 1000:7.2f} ms  {sql[:140]}")
     print(f"{len(statements)} statements")
     profiler = cProfile.Profile()
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     if not args.no_profile:
         profiler.enable()
     for n in range(args.requests):
@@ -122,10 +140,65 @@ def main() -> None:
     if not args.no_profile:
         profiler.disable()
     elapsed = time.perf_counter() - started
-    print(f"{args.requests} requests: {elapsed / args.requests * 1000:.2f} ms each")
+    cpu = time.process_time() - cpu_started
+    print(
+        f"{args.requests} requests: {elapsed / args.requests * 1000:.2f} ms each, "
+        f"{cpu / args.requests * 1000:.2f} ms of this process's CPU"
+    )
     if not args.no_profile:
         stats = pstats.Stats(profiler)
         stats.sort_stats(args.sort).print_stats(args.top)
+        by_package: dict[str, float] = {}
+        for (filename, _, _), (_, _, tottime, _, _) in stats.stats.items():
+            parts = filename.split("site-packages/")
+            package = parts[1].split("/")[0] if len(parts) > 1 else filename.split("/")[-2:][0]
+            by_package[package] = by_package.get(package, 0.0) + tottime
+        total = sum(by_package.values())
+        print("own time by package (ms per request):")
+        for package, seconds in sorted(by_package.items(), key=lambda item: -item[1])[:20]:
+            print(f"  {package:30} {seconds / args.requests * 1000:7.2f}  {seconds / total:6.1%}")
+        if args.dump:
+            stats.dump_stats(args.dump)
+        for name in filter(None, args.callees.split(",")):
+            stats.print_callees(name)
+
+
+def compare(requests: int, post, payload, run_id: str) -> None:
+    """The same orders through the API and through the service alone, alternately, so that
+    the machine's load falls on both alike."""
+    from orders.integration.models import ApiKey
+    from orders.services import IntakeLine, order_intake
+
+    channel = ApiKey.objects.select_related("channel__acts_as").latest("pk").channel
+
+    def service(n: int) -> None:
+        values = payload(f"service-{run_id}-{n}")
+        order_intake(
+            actor=channel.acts_as,
+            channel=channel,
+            external_id=values["external_id"],
+            customer_code=values["customer"],
+            warehouse_code=values["warehouse"],
+            lines=[
+                IntakeLine(sku=line["sku"], quantity=line["quantity"]) for line in values["lines"]
+            ],
+            submit=True,
+        )
+
+    totals = {"api": [0.0, 0.0], "service": [0.0, 0.0]}
+    for n in range(requests):
+        for name, call in (("api", post), ("service", service)):
+            wall, cpu = time.perf_counter(), time.process_time()
+            call(10_000 + n)
+            totals[name][0] += time.perf_counter() - wall
+            totals[name][1] += time.process_time() - cpu
+    for name, (wall, cpu) in totals.items():
+        print(f"{name:8} {wall / requests * 1000:7.2f} ms wall {cpu / requests * 1000:7.2f} ms CPU")
+    api, service_only = totals["api"], totals["service"]
+    print(
+        f"API layer {(api[0] - service_only[0]) / requests * 1000:7.2f} ms wall "
+        f"{(api[1] - service_only[1]) / requests * 1000:7.2f} ms CPU per order"
+    )
 
 
 if __name__ == "__main__":

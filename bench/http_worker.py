@@ -37,8 +37,10 @@ def main() -> None:
         started = time.perf_counter()
         accepted = place(
             session,
-            customer=customer,
-            warehouse=world["warehouse"],
+            customer_id=customer["id"],
+            customer_code=customer["code"],
+            warehouse_id=world["warehouse"]["id"],
+            warehouse_code=world["warehouse"]["code"],
             lines=lines,
             request_id=f"bench-{run_id}-{sent}",
         )

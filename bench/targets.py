@@ -4,7 +4,9 @@
 integration does: customer code, warehouse code, SKUs and quantities, an external id of
 its own, `submit`, an Idempotency-Key header, and the bench channel's API key.
 `form` posts the order entry form (create + submit in one POST, as a sales user does).
-Each target returns True when the order was accepted.
+Each target takes the customer and warehouse by id and by code, the lines as
+(product id, SKU, quantity) and a request id unique per order, uses what its front door
+needs, and returns True when the order was accepted.
 """
 
 import http.client
@@ -61,14 +63,12 @@ class Session:
         return self.cookies.get("csrftoken", "")
 
 
-def form_order(
-    session: Session, *, customer: dict, warehouse: dict, lines, request_id: str
-) -> bool:
+def form_order(session: Session, *, customer_id: int, warehouse_id: int, lines, **_) -> bool:
     """lines: [(product_id, sku, quantity)]; the form takes the SKU."""
     fields = {
         "csrfmiddlewaretoken": session.csrf,
-        "customer": customer["id"],
-        "warehouse": warehouse["id"],
+        "customer": customer_id,
+        "warehouse": warehouse_id,
         "lines-TOTAL_FORMS": len(lines),
         "lines-INITIAL_FORMS": 0,
         "lines-MIN_NUM_FORMS": 1,
@@ -87,12 +87,14 @@ def form_order(
     return status == 302 and "/orders/" in (headers.get("Location") or "")
 
 
-def api_order(session: Session, *, customer: dict, warehouse: dict, lines, request_id: str) -> bool:
+def api_order(
+    session: Session, *, customer_code: str, warehouse_code: str, lines, request_id: str, **_
+) -> bool:
     """POST /api/v1/orders/ with the channel's own order number as external_id."""
     payload = {
         "external_id": request_id,
-        "customer": customer["code"],
-        "warehouse": warehouse["code"],
+        "customer": customer_code,
+        "warehouse": warehouse_code,
         "lines": [{"sku": sku, "quantity": quantity} for _, sku, quantity in lines],
         "submit": True,
     }

@@ -10,6 +10,7 @@ from django.db.migrations.loader import MigrationLoader
 from django.utils import translation
 
 from inventory.services import stock_receive
+from orders.api.authentication import api_keys_forget
 from orders.services import LineInput, order_create
 from tests.factories import (
     CarrierFactory,
@@ -36,8 +37,10 @@ def english(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_api_cache():
-    """API throttle counts and the cached webhook subscriptions never leak between tests."""
+    """API throttle counts, the cached webhook subscriptions and the API keys a process
+    remembers never leak between tests."""
     caches["api"].clear()
+    api_keys_forget()
 
 
 @pytest.fixture
