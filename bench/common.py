@@ -13,6 +13,7 @@ DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/opms_bench"
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/9"
 BENCH_PASSWORD = "opms-bench"
 SALES_USER = "bench-sales-00"
+BENCH_CHANNEL = "bench-api"
 
 
 def django_setup() -> None:
@@ -74,3 +75,25 @@ def bench_world(warehouse_code: str = "BW0", client: int = 0):
         .values_list("pk", "sku")[:200]
     )
     return user, customer, warehouse, products
+
+
+def bench_api_key() -> str:
+    """A fresh API key (orders:write) of the bench channel, which acts as the bench sales rep.
+
+    Idempotent: the channel is created once; the keys of earlier runs are revoked, so one
+    key is active after any number of runs. Only the key's hash is stored, hence a new one.
+    """
+    from opms.accounts.models import User
+    from orders.integration.models import ApiKey, IntegrationChannel
+    from orders.integration.services import api_key_create, api_key_revoke, channel_create
+
+    rep = User.objects.get(username=SALES_USER)
+    channel = IntegrationChannel.objects.filter(code=BENCH_CHANNEL).first()
+    if channel is None:
+        channel = channel_create(code=BENCH_CHANNEL, name="Bench API client", acts_as=rep)
+    manager = User.objects.get(username="bench-manager")
+    for key_id in channel.api_keys.filter(revoked_at__isnull=True).values_list("pk", flat=True):
+        api_key_revoke(api_key_id=key_id, actor=manager)
+    return api_key_create(
+        channel=channel, name="make bench", scopes=[ApiKey.Scope.WRITE_ORDERS], actor=manager
+    ).raw_key

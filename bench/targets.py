@@ -1,9 +1,12 @@
 """How an HTTP client places one order: pluggable, so the bench follows the app's front doors.
 
-`form` posts the order entry form (create + submit in one POST, as a sales user does);
-`api` posts JSON to the order-intake API of issue 7 (POST /api/v1/orders/). When the API
-lands, check the payload and the auth in `api_order` and run `make bench HTTP_TARGET=api`.
-Each target returns True when the order was accepted.
+`api` (the default) posts JSON to the order-intake API (POST /api/v1/orders/) as an
+integration does: customer code, warehouse code, SKUs and quantities, an external id of
+its own, `submit`, an Idempotency-Key header, and the bench channel's API key.
+`form` posts the order entry form (create + submit in one POST, as a sales user does).
+Each target takes the customer and warehouse by id and by code, the lines as
+(product id, SKU, quantity) and a request id unique per order, uses what its front door
+needs, and returns True when the order was accepted.
 """
 
 import http.client
@@ -19,11 +22,12 @@ class Session:
     def __init__(self, host: str, port: int) -> None:
         self.connection = http.client.HTTPConnection(host, port, timeout=30)
         self.cookies: dict[str, str] = {}
+        self.headers: dict[str, str] = {}
         self.last_status = 0
         self.last_body = b""
 
     def request(self, method: str, path: str, body=None, headers=None):
-        headers = dict(headers or {})
+        headers = {**self.headers, **(headers or {})}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         try:
@@ -59,7 +63,7 @@ class Session:
         return self.cookies.get("csrftoken", "")
 
 
-def form_order(session: Session, *, customer_id: int, warehouse_id: int, lines) -> bool:
+def form_order(session: Session, *, customer_id: int, warehouse_id: int, lines, **_) -> bool:
     """lines: [(product_id, sku, quantity)]; the form takes the SKU."""
     fields = {
         "csrfmiddlewaretoken": session.csrf,
@@ -83,21 +87,33 @@ def form_order(session: Session, *, customer_id: int, warehouse_id: int, lines) 
     return status == 302 and "/orders/" in (headers.get("Location") or "")
 
 
-def api_order(session: Session, *, customer_id: int, warehouse_id: int, lines) -> bool:
-    """POST /api/v1/orders/ (issue 7): adjust the payload to the API's serializer at merge."""
+def api_order(
+    session: Session, *, customer_code: str, warehouse_code: str, lines, request_id: str, **_
+) -> bool:
+    """POST /api/v1/orders/ with the channel's own order number as external_id."""
     payload = {
-        "customer": customer_id,
-        "warehouse": warehouse_id,
+        "external_id": request_id,
+        "customer": customer_code,
+        "warehouse": warehouse_code,
+        "lines": [{"sku": sku, "quantity": quantity} for _, sku, quantity in lines],
         "submit": True,
-        "lines": [{"product": pk, "quantity": quantity} for pk, _, quantity in lines],
     }
     status, _, _ = session.request(
         "POST",
         "/api/v1/orders/",
         body=json.dumps(payload),
-        headers={"Content-Type": "application/json", "X-CSRFToken": session.csrf},
+        headers={"Content-Type": "application/json", "Idempotency-Key": request_id},
     )
-    return status in (200, 201)
+    return status == 201
 
 
-TARGETS = {"form": form_order, "api": api_order}
+def form_start(session: Session, world: dict) -> None:
+    session.login(world["username"], world["password"])
+
+
+def api_start(session: Session, world: dict) -> None:
+    session.headers["Authorization"] = f"Token {world['api_key']}"
+
+
+# name: (start the session, place one order)
+TARGETS = {"api": (api_start, api_order), "form": (form_start, form_order)}

@@ -60,11 +60,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's and django-csp's, skipped on /api/v1/ (opms/core/middleware.py).
+    "opms.core.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "opms.core.middleware.CSPMiddleware",
     # Last: it turns a login lock-out raised further in into its own answer.
     "axes.middleware.AxesMiddleware",
 ]
@@ -235,6 +236,11 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 API_IDEMPOTENCY_HOURS = 48
+# Each web process remembers an API key (and its user's roles and permissions) this long, so
+# that a request spends no statement on authentication. Revoking a key reaches every process
+# at once through the shared cache; a change to the user behind a channel (roles, active)
+# takes up to this long. Off without Redis: a per-process cache could not tell the others.
+API_KEY_CACHE_SECONDS = env.int("API_KEY_CACHE_SECONDS", default=30 if REDIS_URL else 0)
 WEBHOOK_MAX_ATTEMPTS = env.int("WEBHOOK_MAX_ATTEMPTS", default=6)
 WEBHOOK_RETRY_BASE_SECONDS = env.int("WEBHOOK_RETRY_BASE_SECONDS", default=30)
 

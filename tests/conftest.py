@@ -11,6 +11,7 @@ from django.utils import translation
 
 from inventory.services import stock_receive
 from opms.core.numbering import document_sequences_drop
+from orders.api.authentication import api_keys_forget
 from orders.services import LineInput, order_create
 from tests.factories import (
     CarrierFactory,
@@ -37,8 +38,10 @@ def english(settings):
 
 @pytest.fixture(autouse=True)
 def fresh_api_cache():
-    """API throttle counts and the cached webhook subscriptions never leak between tests."""
+    """API throttle counts, the cached webhook subscriptions and the API keys a process
+    remembers never leak between tests."""
     caches["api"].clear()
+    api_keys_forget()
 
 
 @pytest.fixture(autouse=True)

@@ -181,6 +181,22 @@ class TrackingInputSerializer(serializers.Serializer):
     )
 
 
+_built: dict[type[serializers.BaseSerializer], serializers.BaseSerializer] = {}
+
+
+def represent(serializer_class: type[serializers.BaseSerializer], instance) -> dict:
+    """What `serializer_class(instance).data` gives, from one serializer per class whose fields
+    are built once per process: building a ModelSerializer's fields on every request costs
+    several times what rendering one order with its lines does. For output serializers that
+    read no context (all of the above)."""
+    serializer = _built.get(serializer_class)
+    if serializer is None:
+        serializer = serializer_class()
+        serializer.fields  # noqa: B018 - built here, once
+        _built[serializer_class] = serializer
+    return serializer.to_representation(instance)
+
+
 def page_serializer(item_serializer, name: str):
     """The cursor page envelope: results plus opaque `next` / `previous` links."""
     return type(

@@ -198,7 +198,7 @@ class CustomerListView(ScopedView):
 
         def produce():
             customer = services.customer_intake_create(actor=request.user, **data.validated_data)
-            return status.HTTP_201_CREATED, s.CustomerSerializer(customer).data
+            return status.HTTP_201_CREATED, s.represent(s.CustomerSerializer, customer)
 
         return _idempotent(request, produce)
 
@@ -209,7 +209,7 @@ class CustomerDetailView(ScopedView):
     @extend_schema(responses=s.CustomerSerializer)
     def get(self, request, code: str):
         customer = selectors.api_customers(user=request.user, code=code).get()
-        return Response(s.CustomerSerializer(customer).data)
+        return Response(s.represent(s.CustomerSerializer, customer))
 
 
 # ---------------------------------------------------------------- orders
@@ -258,11 +258,12 @@ class OrderListView(ScopedView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         api_key = request_api_key(request)
+        channel = api_key.channel if api_key else None
 
         def produce():
             order = services.order_intake(
                 actor=request.user,
-                channel=api_key.channel if api_key else None,
+                channel=channel,
                 external_id=values["external_id"],
                 customer_code=values["customer"],
                 currency=values.get("currency", ""),
@@ -277,8 +278,8 @@ class OrderListView(ScopedView):
                 note=values["note"],
                 submit=values["submit"],
             )
-            order = selectors.api_order_get(user=request.user, number=order.number)
-            return status.HTTP_201_CREATED, s.OrderSerializer(order).data
+            order = selectors.api_order_written(order=order, channel=channel)
+            return status.HTTP_201_CREATED, s.represent(s.OrderSerializer, order)
 
         return _idempotent(request, produce)
 
@@ -289,7 +290,7 @@ class OrderDetailView(ScopedView):
     @extend_schema(responses=s.OrderSerializer)
     def get(self, request, number: str):
         order = selectors.api_order_get(user=request.user, number=number)
-        return Response(s.OrderSerializer(order).data)
+        return Response(s.represent(s.OrderSerializer, order))
 
 
 class OrderSubmitView(ScopedView):
@@ -303,7 +304,7 @@ class OrderSubmitView(ScopedView):
         def produce():
             services.order_submit(order_id=order.pk, actor=request.user)
             fresh = selectors.api_order_get(user=request.user, number=number)
-            return status.HTTP_200_OK, s.OrderSerializer(fresh).data
+            return status.HTTP_200_OK, s.represent(s.OrderSerializer, fresh)
 
         return _idempotent(request, produce)
 
@@ -325,7 +326,7 @@ class OrderCancelView(ScopedView):
                 order_id=order.pk, actor=request.user, comment=data.validated_data["reason"]
             )
             fresh = selectors.api_order_get(user=request.user, number=number)
-            return status.HTTP_200_OK, s.OrderSerializer(fresh).data
+            return status.HTTP_200_OK, s.represent(s.OrderSerializer, fresh)
 
         return _idempotent(request, produce)
 
@@ -342,7 +343,7 @@ class OrderShipmentListView(ScopedView):
     def get(self, request, number: str):
         """The order's shipments with carrier, tracking number and delivery state."""
         shipments = selectors.api_order_shipments(user=request.user, number=number)
-        return Response(s.ShipmentSerializer(shipments, many=True).data)
+        return Response([s.represent(s.ShipmentSerializer, shipment) for shipment in shipments])
 
 
 class ShipmentDetailView(ScopedView):
@@ -354,7 +355,7 @@ class ShipmentDetailView(ScopedView):
     @extend_schema(responses=s.ShipmentSerializer)
     def get(self, request, number: str):
         shipment = selectors.api_shipment_get(user=request.user, number=number)
-        return Response(s.ShipmentSerializer(shipment).data)
+        return Response(s.represent(s.ShipmentSerializer, shipment))
 
     @extend_schema(request=s.TrackingInputSerializer, responses=s.ShipmentSerializer)
     def patch(self, request, number: str):
@@ -380,4 +381,4 @@ class ShipmentDetailView(ScopedView):
         if values["delivered"] and shipment.status == shipment.Status.CONFIRMED:
             services.shipment_deliver(shipment_id=shipment.pk, actor=request.user)
         fresh = selectors.api_shipment_get(user=request.user, number=number)
-        return Response(s.ShipmentSerializer(fresh).data)
+        return Response(s.represent(s.ShipmentSerializer, fresh))

@@ -1,12 +1,13 @@
 """Reads of the integration side: key look-up, channels, keys, subscriptions, deliveries."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from customers.models import Customer
 from customers.selectors import customers_visible_to
 from inventory.models import Product, StockLevel
+from opms.core.counters import counter_read
 from orders.integration.models import ApiKey, IntegrationChannel, WebhookDelivery
-from orders.integration.services import api_key_hash
+from orders.integration.services import API_KEYS_GENERATION, api_key_hash
 from orders.models import SalesOrder, SalesOrderLine, Shipment
 from orders.selectors import orders_visible_to, shipments_visible_to
 
@@ -18,6 +19,12 @@ def api_key_authenticate(*, raw_key: str) -> ApiKey | None:
         .filter(key_hash=api_key_hash(raw_key), revoked_at__isnull=True, channel__is_active=True)
         .first()
     )
+
+
+def api_keys_generation() -> int:
+    """Changes whenever a key is revoked (services.api_keys_changed): a process that
+    remembers keys drops them when it sees a new value."""
+    return counter_read(API_KEYS_GENERATION)
 
 
 def channel_list() -> QuerySet[IntegrationChannel]:
@@ -89,6 +96,18 @@ def api_order_get(*, user, number: str) -> SalesOrder:
         )
         .get(number=number)
     )
+
+
+def api_order_written(*, order: SalesOrder, channel: IntegrationChannel | None) -> SalesOrder:
+    """The order a write service just returned, ready for OrderSerializer: its lines (with
+    their SKUs) in one query; customer and channel are the objects the request already has,
+    so nothing is read twice."""
+    if channel is not None and order.channel_id == channel.pk:
+        order.channel = channel
+    prefetch_related_objects(
+        [order], Prefetch("lines", queryset=SalesOrderLine.objects.select_related("product"))
+    )
+    return order
 
 
 def api_order_shipments(*, user, number: str) -> list[Shipment]:

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.core.cache import caches
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
+from opms.core.counters import counter_bump
 from orders.errors import ApiKeyScopesRequired, IdempotencyKeyReused
 from orders.integration.models import (
     ApiKey,
@@ -65,7 +66,25 @@ def api_key_revoke(*, api_key_id: int, actor) -> ApiKey:
     if api_key.revoked_at is None:
         api_key.revoked_at = timezone.now()
         api_key.save(update_fields=["revoked_at"])
+        api_keys_changed()
     return api_key
+
+
+API_KEYS_GENERATION = "api-keys-generation"
+
+
+def api_keys_changed() -> None:
+    """Make every web process drop the keys it remembers (orders.api.authentication).
+
+    The generation moves now and again once the transaction commits: a process that
+    read the key in between (still active, not yet committed) drops it once more.
+    """
+    _api_keys_generation_bump()
+    transaction.on_commit(_api_keys_generation_bump)
+
+
+def _api_keys_generation_bump() -> None:
+    counter_bump(API_KEYS_GENERATION)
 
 
 @transaction.atomic
@@ -92,28 +111,39 @@ class StoredResponse:
     replayed: bool
 
 
+# One statement claims the key or finds its record, and locks the row either way: a new key
+# is inserted; a known one is "updated" to itself, which waits for a concurrent first request
+# to commit (or roll back) and then returns the stored response (or claims the key anew).
+_IDEMPOTENCY_CLAIM = """
+    INSERT INTO orders_idempotencyrecord (owner, key, request_hash, created_at)
+    VALUES (%s, %s, %s, %s)
+    ON CONFLICT (owner, key) DO UPDATE SET owner = EXCLUDED.owner
+    RETURNING id, request_hash, response_status, response_body
+"""
+
+
 @transaction.atomic
 def idempotent_response(
     *, owner: str, key: str, fingerprint: str, produce: Callable[[], tuple[int, dict]]
 ) -> StoredResponse:
     """Run `produce` once per (owner, key) and remember its response.
 
-    The record is inserted first in the same transaction as the work: a concurrent
-    duplicate blocks on that insert until the first commits, then replays its
+    The record is claimed first in the same transaction as the work: a concurrent
+    duplicate blocks on that claim until the first commits, then replays its
     response. If the work raises, everything rolls back and a retry runs it again.
     Raises IdempotencyKeyReused when the key came with a different request.
     """
-    IdempotencyRecord.objects.bulk_create(
-        [IdempotencyRecord(owner=owner, key=key, request_hash=fingerprint)],
-        ignore_conflicts=True,
-    )
-    record = IdempotencyRecord.objects.select_for_update().get(owner=owner, key=key)
-    if record.request_hash != fingerprint:
+    with connection.cursor() as cursor:
+        cursor.execute(_IDEMPOTENCY_CLAIM, [owner, key, fingerprint, timezone.now()])
+        record_id, request_hash, response_status, response_body = cursor.fetchone()
+    if request_hash != fingerprint:
         raise IdempotencyKeyReused()
-    if record.response_status is not None:
-        return StoredResponse(record.response_status, record.response_body, replayed=True)
+    if response_status is not None:
+        if isinstance(response_body, str):  # a driver that hands jsonb back as text
+            response_body = json.loads(response_body)
+        return StoredResponse(response_status, response_body, replayed=True)
     status, body = produce()
-    IdempotencyRecord.objects.filter(pk=record.pk).update(
+    IdempotencyRecord.objects.filter(pk=record_id).update(
         response_status=status, response_body=body
     )
     return StoredResponse(status, body, replayed=False)

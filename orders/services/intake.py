@@ -57,8 +57,11 @@ def order_intake(
     """
     # A duplicate (channel, external_id) is refused by the unique constraint when the
     # order is inserted (order_create): no look-up first, and no race either.
+    # With its team: order_create reads it for the order's team.
     customer = (
-        customers_visible_to(Customer.objects.all(), actor).filter(code=customer_code).first()
+        customers_visible_to(Customer.objects.select_related("team"), actor)
+        .filter(code=customer_code)
+        .first()
     )
     errors: dict = {}
     if customer is None:

@@ -1,11 +1,17 @@
 """The order-intake API: scopes and roles, orders through the services, problems, paging."""
 
+import json
+
 import pytest
 from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from inventory.models import StockLevel
+from orders.api.serializers import OrderSerializer, represent
 from orders.api.throttling import ApiKeyRateThrottle
 from orders.integration.models import ApiKey
+from orders.integration.selectors import api_order_get
 from orders.integration.services import api_key_revoke, channel_create
 from orders.models import IdempotencyRecord, SalesOrder
 from orders.services import order_submit, shipment_confirm, shipment_create
@@ -56,6 +62,33 @@ def test_a_revoked_key_stops_working_at_once(users, channel, make_key):
     assert_problem(
         client_for("opms_nonsense").get("/api/v1/products/"), 401, "authentication_failed"
     )
+
+
+def test_a_remembered_key_is_read_again_once_any_key_is_revoked(users, channel, make_key):
+    """Each process remembers the keys it saw; a revoke (in any process) moves the shared
+    generation, so every process reads its keys again at the next request."""
+    kept, revoked = make_key(channel), make_key(channel)
+    client = client_for(kept)
+    assert client.get("/api/v1/products/").status_code == 200
+    with CaptureQueriesContext(connection) as remembered:
+        assert client.get("/api/v1/products/").status_code == 200
+    assert not [q for q in remembered.captured_queries if "orders_apikey" in q["sql"]]
+    api_key_revoke(api_key_id=ApiKey.objects.get(prefix=revoked[:11]).pk, actor=users["admin"])
+    with CaptureQueriesContext(connection) as read_again:
+        assert client.get("/api/v1/products/").status_code == 200
+    assert len([q for q in read_again.captured_queries if "orders_apikey" in q["sql"]]) == 1
+    assert_problem(client_for(revoked).get("/api/v1/products/"), 401, "authentication_failed")
+
+
+def test_the_api_works_without_its_shared_counters(settings, api, customer, products):
+    """Redis away: keys are read from the database each time and nothing is throttled."""
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
+    for external_id in ("EXT-1", "EXT-2"):
+        response = api.post(
+            "/api/v1/orders/", order_body(customer, products, external_id), format="json"
+        )
+        assert response.status_code == 201, response.content
+    assert SalesOrder.objects.count() == 2
 
 
 def test_keys_are_stored_hashed(channel, make_key):
@@ -381,6 +414,34 @@ def test_throttling_answers_429_with_retry_after(api, monkeypatch):
     response = api.get("/api/v1/products/")
     assert_problem(response, 429, "throttled")
     assert 0 < int(response["Retry-After"]) <= 60
+
+
+def test_the_throttle_counts_each_key_in_its_own_window(channel, make_key, monkeypatch):
+    monkeypatch.setattr(ApiKeyRateThrottle, "THROTTLE_RATES", {"api_key": "2/min"})
+    first, second = client_for(make_key(channel)), client_for(make_key(channel))
+    assert [first.get("/api/v1/products/").status_code for _ in range(3)] == [200, 200, 429]
+    assert second.get("/api/v1/products/").status_code == 200
+
+
+def test_the_order_answer_is_what_the_serializer_gives(api, customer, products):
+    number = api.post(
+        "/api/v1/orders/", order_body(customer, products, submit=True), format="json"
+    ).json()["number"]
+    order = api_order_get(user=customer.sales_rep, number=number)
+    assert represent(OrderSerializer, order) == OrderSerializer(order).data
+    assert api.get(f"/api/v1/orders/{number}/").json() == json.loads(
+        json.dumps(OrderSerializer(order).data)
+    )
+
+
+def test_api_answers_carry_no_page_policy_but_pages_do(client, users, api):
+    response = api.get("/api/v1/products/")
+    assert response.status_code == 200
+    assert "Content-Security-Policy" not in response
+    assert response["X-Content-Type-Options"] == "nosniff"
+    client.force_login(users["sales"])
+    assert "Content-Security-Policy" in client.get("/api/docs/")
+    assert "Content-Security-Policy" in client.get("/orders/")
 
 
 def test_schema_and_docs_are_served_without_a_cdn(client):
