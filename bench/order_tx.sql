@@ -7,9 +7,7 @@
 \set p4 random(:pmin, :pmax)
 \set p5 random(:pmin, :pmax)
 BEGIN;
-INSERT INTO core_documentsequence (prefix, year, last_value) VALUES ('PGB', 2000, 1)
-  ON CONFLICT (prefix, year) DO UPDATE SET last_value = core_documentsequence.last_value + 1
-  RETURNING last_value AS seq \gset
+SELECT opms_document_numbers('PGB', 2000, 1) AS seq \gset
 SELECT credit_limit_amount, receivable_amount, open_order_amount FROM customers_customer
   WHERE id = :customer FOR UPDATE;
 INSERT INTO orders_salesorder (number, customer_id, warehouse_id, sales_rep_id, team_id, status, held_from_status, currency, order_date, requested_delivery_on, customer_reference, note, is_priority, tax_rate, lines_amount, discount_amount, tax_amount, total_amount, invoiced_amount, paid_amount, approval_reason, reject_reason, cancel_reason, channel_id, external_id, shipping_address, version, custom_fields, revision, created_at, updated_at, submitted_at, approved_at, shipped_at, closed_at, cancelled_at)
