@@ -18,13 +18,12 @@ from opms.core.money import ZERO, round_money
 from opms.core.numbering import document_numbers_take
 from orders.errors import DuplicateExternalOrder, OrderHasNoLines
 from orders.models import OrderEvent, SalesOrder, SalesOrderLine
-from orders.services.common import line_amounts
+from orders.services.common import is_duplicate_external_order, line_amounts
 from orders.services.lifecycle import LineInput
 
 # Orders per chunk: each chunk is one COPY per table (orders, their history, lines, their
 # history, events) and one progress report.
 CHUNK_ORDERS = 2000
-EXTERNAL_ID_UNIQUE = "orders_salesorder_channel_external_id_unique"
 
 
 @dataclass(frozen=True)
@@ -106,7 +105,7 @@ def _orders_insert(rows: list[dict], channel) -> None:
         with transaction.atomic():
             rows_insert(SalesOrder, rows)
     except IntegrityError as exc:
-        if EXTERNAL_ID_UNIQUE not in str(exc):
+        if not is_duplicate_external_order(exc):
             raise
         existing = dict(
             SalesOrder.objects.filter(

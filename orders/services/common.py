@@ -37,6 +37,16 @@ ACTION_VERBS = {
 }
 
 
+def is_duplicate_external_order(error: Exception) -> bool:
+    """Whether an IntegrityError is the (channel, external_id) uniqueness of orders: named
+    by its constraint on PostgreSQL, by its columns on SQLite (the embedded default)."""
+    text = str(error)
+    return (
+        "orders_salesorder_channel_external_id_unique" in text
+        or "orders_salesorder.channel_id, orders_salesorder.external_id" in text
+    )
+
+
 def order_lock(*, order_id: int, expected_version: int | None = None) -> SalesOrder:
     """Lock the order row (the aggregate root) and check nobody changed it since it was shown."""
     order = (

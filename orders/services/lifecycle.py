@@ -51,6 +51,7 @@ from orders.services.common import (
     events_publish,
     events_record,
     guard_transition,
+    is_duplicate_external_order,
     line_amounts,
     order_lock,
     order_save,
@@ -136,7 +137,7 @@ def _order_insert(order: SalesOrder, lines: list[SalesOrderLine], *, actor) -> N
             with transaction.atomic():
                 rows_insert(SalesOrder, [order])
         except IntegrityError as exc:
-            if "orders_salesorder_channel_external_id_unique" not in str(exc):
+            if not is_duplicate_external_order(exc):
                 raise
             existing = SalesOrder.objects.filter(
                 channel=order.channel, external_id=order.external_id
