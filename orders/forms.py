@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from customers.custom_fields import custom_fields_for, custom_form_fields
@@ -98,10 +99,17 @@ class OrderLineForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, products_by_sku=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The formset reads every line's product in one query (no query per line).
+        self.products_by_sku = products_by_sku
+
     def clean_product(self) -> Product:
-        text = self.cleaned_data["product"].strip()
-        sku = text.split(" ", 1)[0]
-        product = Product.objects.filter(sku__iexact=sku, is_active=True).first()
+        sku = _sku_of(self.cleaned_data["product"])
+        if self.products_by_sku is not None:
+            product = self.products_by_sku().get(sku.lower())
+        else:
+            product = Product.objects.filter(sku__iexact=sku, is_active=True).first()
         if product is None:
             raise forms.ValidationError(
                 _("No active product with SKU “%(sku)s”."),
@@ -111,8 +119,47 @@ class OrderLineForm(forms.Form):
         return product
 
 
+def _sku_of(text: str) -> str:
+    """The SKU typed or picked from the datalist ("SKU name")."""
+    return text.strip().split(" ", 1)[0]
+
+
+class BaseOrderLineFormSet(forms.BaseFormSet):
+    """The order lines; their products are read in one query, by SKU (any case)."""
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "products_by_sku": self.products_by_sku}
+
+    def products_by_sku(self) -> dict[str, Product]:
+        if not hasattr(self, "_products_by_sku"):
+            suffix = "-product"
+            skus = {
+                _sku_of(value).lower()
+                for key, value in (self.data.items() if self.is_bound else [])
+                if key.startswith(f"{self.prefix}-") and key.endswith(suffix) and value.strip()
+            }
+            products = (
+                Product.objects.annotate(sku_lower=Lower("sku"))
+                .filter(sku_lower__in=skus, is_active=True)
+                .order_by("pk")
+                if skus
+                else []
+            )
+            found: dict[str, Product] = {}
+            for product in products:
+                found.setdefault(product.sku.lower(), product)
+            self._products_by_sku = found
+        return self._products_by_sku
+
+
 OrderLineFormSet = forms.formset_factory(
-    OrderLineForm, extra=0, min_num=1, validate_min=True, max_num=200, validate_max=True
+    OrderLineForm,
+    formset=BaseOrderLineFormSet,
+    extra=0,
+    min_num=1,
+    validate_min=True,
+    max_num=200,
+    validate_max=True,
 )
 
 

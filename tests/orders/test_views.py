@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -42,6 +44,23 @@ def test_sales_enters_and_submits_an_order(client, users, customer, warehouse, p
     assert order.status == SalesOrder.Status.PENDING_APPROVAL
     assert order.lines.count() == 3
     assert order.sales_rep == users["sales"]
+
+
+def test_entering_an_order_reads_its_products_in_one_query_whatever_the_line_count(
+    client, users, customer, warehouse, products
+):
+    client.force_login(users["sales"])
+    counts = []
+    for lines in ([(products[0].sku, 1)], [(p.sku.lower(), 1) for p in products]):
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(reverse("orders:create"), _line_post(customer, warehouse, lines))
+        assert response.status_code == 302
+        counts.append(
+            len([q for q in captured.captured_queries if '"inventory_product"' in q["sql"]])
+        )
+    # One read of the typed SKUs (any case) and one with the categories for pricing.
+    assert counts == [2, 2]
+    assert SalesOrder.objects.order_by("pk").last().lines.count() == len(products)
 
 
 def test_unknown_product_is_refused_with_a_message_and_nothing_is_written(
