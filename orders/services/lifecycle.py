@@ -249,6 +249,27 @@ def _apply_totals(order: SalesOrder, lines: list[SalesOrderLine]) -> None:
     order.total_amount = order.lines_amount - order.discount_amount + order.tax_amount
 
 
+def _order_priced(
+    *, actor, customer: Customer, warehouse: Warehouse, lines, products, **header
+) -> tuple[SalesOrder, list[SalesOrderLine]]:
+    """A new order (numbered, not saved) for the actor's customer, its lines priced and
+    totalled. Raises CustomerInactive, OrderHasNoLines."""
+    if not customer.is_active:
+        raise CustomerInactive(customer=str(customer))
+    order = SalesOrder(
+        number=next_document_number("SO"),
+        customer=customer,
+        warehouse=warehouse,
+        sales_rep=actor,
+        team=customer.team or getattr(actor, "team", None),
+        currency=customer.currency,
+        **header,
+    )
+    built = _build_lines(order, lines, products=products)
+    _apply_totals(order, built)
+    return order, built
+
+
 @transaction.atomic
 def order_create(
     *,
@@ -271,15 +292,12 @@ def order_create(
     An order from an integration channel carries the channel's own order number,
     unique per channel. Raises CustomerInactive, OrderHasNoLines, DuplicateExternalOrder.
     """
-    if not customer.is_active:
-        raise CustomerInactive(customer=str(customer))
-    order = SalesOrder(
-        number=next_document_number("SO"),
+    order, built = _order_priced(
+        actor=actor,
         customer=customer,
         warehouse=warehouse,
-        sales_rep=actor,
-        team=customer.team or getattr(actor, "team", None),
-        currency=customer.currency,
+        lines=lines,
+        products=products,
         requested_delivery_on=requested_delivery_on,
         customer_reference=customer_reference,
         note=note,
@@ -289,8 +307,6 @@ def order_create(
         external_id=external_id,
         shipping_address=shipping_address,
     )
-    built = _build_lines(order, lines, products=products)
-    _apply_totals(order, built)
     _order_insert(order, built, actor=actor)
     event_record(
         order=order,
@@ -552,15 +568,12 @@ def order_place(
     look-up being repeated. Raises what order_create and order_submit raise; nothing is
     written when one of them refuses.
     """
-    if not customer.is_active:
-        raise CustomerInactive(customer=str(customer))
-    order = SalesOrder(
-        number=next_document_number("SO"),
+    order, built = _order_priced(
+        actor=actor,
         customer=customer,
         warehouse=warehouse,
-        sales_rep=actor,
-        team=customer.team or getattr(actor, "team", None),
-        currency=customer.currency,
+        lines=lines,
+        products=products,
         requested_delivery_on=requested_delivery_on,
         customer_reference=customer_reference,
         note=note,
@@ -570,8 +583,6 @@ def order_place(
         external_id=external_id,
         shipping_address=shipping_address,
     )
-    built = _build_lines(order, lines, products=products)
-    _apply_totals(order, built)
     guard_transition(order, "submit", actor)
     decision = _submit_decide(order, built, actor)
     _order_insert(order, built, actor=actor)
